@@ -10,13 +10,14 @@
 #   keycloak.sh java                    print the JAVA_HOME (Java >= 21) that start would use
 #
 # Environment:
-#   KEYCLOAK_VERSION   pin a version instead of resolving the newest served one
-#   RUN_IDENTITY_CACHE cache root (default ~/.cache/run-identity); Keycloak unpacks to keycloak-VERSION under it
-#   KC_RUN_DIR         where the pid file, log and timings go (default $RUN_IDENTITY_CACHE/run)
-#   KC_START_TIMEOUT   seconds to wait for the realm to answer (default 240)
-#   KC_STOP_TIMEOUT    seconds to wait after SIGTERM before SIGKILL (default 30)
-#   KC_EXTRA_ARGS      extra arguments for kc.sh start-dev (word-split)
-#   KC_MVN_ARGS        extra arguments for mvn (e.g. -o to stay offline); MAVEN_REPO_LOCAL the local repository
+#   KEYCLOAK_VERSION  pin a version instead of resolving the newest served one
+#   RUN_IDENTITY_CACHE  cache root (default ~/.cache/run-identity); Keycloak unpacks to keycloak-VERSION under it
+#   RI_KC_RUN_DIR  where the pid file, log and timings go (default $RUN_IDENTITY_CACHE/run)
+#   RI_KC_START_TIMEOUT  seconds to wait for the realm to answer (default 240)
+#   RI_KC_STOP_TIMEOUT  seconds to wait after SIGTERM before SIGKILL (default 30)
+#   RI_KC_FEATURES  value for --features (default client-auth-federated; set it empty to pass no --features)
+#   RI_KC_EXTRA_ARGS  extra arguments for kc.sh start-dev (word-split)
+#   RI_KC_MVN_ARGS  extra arguments for mvn (e.g. -o to stay offline); MAVEN_REPO_LOCAL the local repository
 #
 # Exit codes: 0 ok, 1 failure, 2 usage, 77 = cannot run here (distribution not downloadable, no Java >= 21).
 # A caller must report 77 as "skipped: <reason>", never as passed.
@@ -26,7 +27,7 @@ SKIP=77
 GROUP=org.keycloak
 ARTIFACT=keycloak-quarkus-dist
 CACHE="${RUN_IDENTITY_CACHE:-$HOME/.cache/run-identity}"
-RUN_DIR="${KC_RUN_DIR:-$CACHE/run}"
+RUN_DIR="${RI_KC_RUN_DIR:-$CACHE/run}"
 M2_REPO="${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}"
 ART_DIR="$M2_REPO/${GROUP//.//}/$ARTIFACT"
 
@@ -36,7 +37,7 @@ skip() { log "SKIP: $*"; exit "$SKIP"; }
 
 mvn_get() { # $1 = version, $2 = packaging
   # shellcheck disable=SC2086
-  mvn -q -B ${KC_MVN_ARGS:-} "-Dmaven.repo.local=$M2_REPO" dependency:get "-Dartifact=$GROUP:$ARTIFACT:$1:$2" \
+  mvn -q -B ${RI_KC_MVN_ARGS:-} "-Dmaven.repo.local=$M2_REPO" dependency:get "-Dartifact=$GROUP:$ARTIFACT:$1:$2" \
     -Dtransitive=false >"$RUN_DIR/mvn-$1-$2.log" 2>&1
 }
 
@@ -162,6 +163,9 @@ cmd_start() {
   rm -f "$home/data/import/"*.json
   cp "$rendered" "$home/data/import/$realm-realm.json"
 
+  # client-auth-federated is enabled by default in 26.7 (it was a preview feature before); naming it is
+  # harmless there and needed on the older 26.x releases.
+  local RI_KC_FEATURES="${RI_KC_FEATURES-client-auth-federated}"
   local logf="$RUN_DIR/keycloak.log"
   local t0 t1
   t0="$(date +%s)"
@@ -171,15 +175,15 @@ cmd_start() {
   JAVA_HOME="$java_home" PATH="$java_home/bin:$PATH" setsid "$home/bin/kc.sh" start-dev \
     --http-host=127.0.0.1 --http-port="$port" \
     --db=dev-mem --import-realm \
-    --features=client-auth-federated \
+    ${RI_KC_FEATURES:+--features="$RI_KC_FEATURES"} \
     --hostname-strict=false \
-    ${KC_EXTRA_ARGS:-} </dev/null >"$logf" 2>&1 &
+    ${RI_KC_EXTRA_ARGS:-} </dev/null >"$logf" 2>&1 &
   local pid=$!
   echo "$pid" >"$RUN_DIR/keycloak.pid"
   log "started pid $pid (Java: $java_home), log: $logf"
 
   local url="http://127.0.0.1:$port/realms/$realm/.well-known/openid-configuration"
-  local timeout="${KC_START_TIMEOUT:-240}" waited=0
+  local timeout="${RI_KC_START_TIMEOUT:-240}" waited=0
   while [ "$waited" -lt "$timeout" ]; do
     if ! pid_alive "$pid"; then
       tail -n 40 "$logf" >&2 || true
@@ -209,7 +213,7 @@ cmd_stop() {
   if pid_alive "$pid"; then
     # Signal the process group led by our recorded pid (kc.sh and its java child).
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    local waited=0 timeout="${KC_STOP_TIMEOUT:-30}"
+    local waited=0 timeout="${RI_KC_STOP_TIMEOUT:-30}"
     while pid_alive "$pid" && [ "$waited" -lt "$timeout" ]; do sleep 1; waited=$((waited + 1)); done
     if pid_alive "$pid"; then
       log "pid $pid still alive after $timeout s; sending SIGKILL"

@@ -14,7 +14,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 KC="$HERE/keycloak.sh"
 WORK="$(mktemp -d /tmp/run-identity-kc.XXXXXX)"
-export KC_RUN_DIR="$WORK/kc"
+export RI_KC_RUN_DIR="$WORK/kc"
 RESULTS="$WORK/results.md"
 COPY_RESULTS_TO="${1:-}"
 HTTP_PID=""
