@@ -157,6 +157,11 @@ cmd_start() {
   local realm
   realm="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["realm"])' "$rendered")"
 
+  # Two starts on the same cache directory would share data/import and the Quarkus build: serialise them
+  # until the realm answers (the lock fd is closed for Keycloak itself, so it does not hold the lock).
+  exec 9>"$home/.start.lock"
+  flock -w "${RI_KC_START_TIMEOUT:-240}" 9 || die "another start on $home did not finish in time"
+
   # Import happens at startup from data/import; only our file may be there. The database is in memory
   # (dev-mem), so every start begins from the imported realm and nothing leaks between runs.
   mkdir -p "$home/data/import"
@@ -177,7 +182,7 @@ cmd_start() {
     --db=dev-mem --import-realm \
     ${RI_KC_FEATURES:+--features="$RI_KC_FEATURES"} \
     --hostname-strict=false \
-    ${RI_KC_EXTRA_ARGS:-} </dev/null >"$logf" 2>&1 &
+    ${RI_KC_EXTRA_ARGS:-} </dev/null >"$logf" 2>&1 9>&- &
   local pid=$!
   echo "$pid" >"$RUN_DIR/keycloak.pid"
   log "started pid $pid (Java: $java_home), log: $logf"
@@ -194,6 +199,7 @@ cmd_start() {
       t1="$(date +%s)"
       echo "$((t1 - t0))" >"$RUN_DIR/start-seconds"
       rm -f "$home/data/import/$realm-realm.json"
+      exec 9>&-
       log "realm $realm answers at $url after $((t1 - t0)) s"
       echo "$((t1 - t0))"
       return 0
