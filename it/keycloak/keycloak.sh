@@ -3,7 +3,8 @@
 #
 #   keycloak.sh fetch                   resolve + cache the newest served keycloak-quarkus-dist; print its home dir
 #   keycloak.sh render TEMPLATE         print TEMPLATE with ${ISSUER_URL} ${JWKS_URL} ${SUBJECT} ${REALM}
-#                                       ${CLIENT_ID} ${IDP_ALIAS} taken from the environment (all must be set)
+#                                       ${CLIENT_ID} ${IDP_ALIAS} from the environment (the last three default to
+#                                       run-identity, run-identity-ci, run-identity; the others must be set)
 #   keycloak.sh start PORT REALM_JSON   start dev mode on 127.0.0.1:PORT with REALM_JSON imported (a template
 #                                       is rendered first); wait until the realm's discovery document answers
 #   keycloak.sh stop                    stop the instance started by `start` (by its recorded pid)
