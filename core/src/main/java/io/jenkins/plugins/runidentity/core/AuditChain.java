@@ -1,0 +1,106 @@
+package io.jenkins.plugins.runidentity.core;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Seals events onto the hash chain and verifies a chain. */
+public final class AuditChain {
+    /** The {@code prev} of the first record. */
+    public static final String GENESIS = "0".repeat(64);
+    static final String HASH_MEMBER = ",\"hash\":\"";
+    private static final Set<String> OWN_MEMBERS = Set.of("seq", "time", "event", "prev", "hash");
+
+    private AuditChain() {}
+
+    /** Seals {@code event} as the record after {@code previous} (null for the first record). */
+    public static AuditRecord seal(AuditRecord previous, AuditEvent event) {
+        long seq = previous == null ? 1 : previous.seq() + 1;
+        String prev = previous == null ? GENESIS : previous.hash();
+        Map<String, Object> content = new LinkedHashMap<>();
+        content.put("seq", seq);
+        content.put("time", event.time().toString());
+        content.put("event", event.type());
+        event.fields().forEach((k, v) -> {
+            if (OWN_MEMBERS.contains(k)) {
+                throw new IllegalArgumentException("event field '" + k + "' is reserved by the chain");
+            }
+            content.put(k, v);
+        });
+        content.put("prev", prev);
+        String canonical = JSONObjectUtils.toJSONString(content);
+        String hash = sha256(canonical);
+        String line = canonical.substring(0, canonical.length() - 1) + HASH_MEMBER + hash + "\"}";
+        return new AuditRecord(seq, event.time(), event.type(), content, prev, hash, line);
+    }
+
+    /** Why {@code record} cannot follow {@code previous}, or null when it can. */
+    public static String linkProblem(AuditRecord previous, AuditRecord record) {
+        long expectedSeq = previous == null ? 1 : previous.seq() + 1;
+        if (record.seq() != expectedSeq) {
+            return "seq " + record.seq() + " where " + expectedSeq + " was expected (a record is missing or out of order)";
+        }
+        String expectedPrev = previous == null ? GENESIS : previous.hash();
+        if (!record.prev().equals(expectedPrev)) {
+            return "prev does not match the hash of the record before it (a record was removed, inserted or reordered)";
+        }
+        return null;
+    }
+
+    /** Verifies a whole log, line by line; names the first bad line. */
+    public static AuditVerification verify(Iterator<String> lines) {
+        Checker c = new Checker();
+        while (lines.hasNext() && c.accept(lines.next())) {
+            // keep going until the first bad line
+        }
+        return c.result();
+    }
+
+    /** Verifies a log fed one line at a time; stops at the first bad line. */
+    public static final class Checker {
+        private AuditRecord previous;
+        private long lineNo;
+        private AuditVerification broken;
+
+        /** Checks the next line; false once a bad line was seen. */
+        public boolean accept(String line) {
+            if (broken != null) {
+                return false;
+            }
+            lineNo++;
+            AuditRecord record;
+            try {
+                record = AuditRecord.parse(line);
+            } catch (IllegalArgumentException e) {
+                broken = AuditVerification.broken(lineNo - 1, lineNo, e.getMessage());
+                return false;
+            }
+            String problem = linkProblem(previous, record);
+            if (problem != null) {
+                broken = AuditVerification.broken(lineNo - 1, lineNo, problem);
+                return false;
+            }
+            previous = record;
+            return true;
+        }
+
+        public AuditVerification result() {
+            return broken != null ? broken : AuditVerification.intact(lineNo, previous == null ? GENESIS : previous.hash());
+        }
+    }
+
+    static String sha256(String text) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.jenkins.plugins.runidentity.core;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One sealed line of the audit log: {@code {"seq":…,"time":…,"event":…,<fields>,"prev":…,"hash":…}}. {@code hash}
+ * is the SHA-256 of the line as it reads without its {@code hash} member; {@code prev} is the previous record's
+ * hash, so changing, removing or reordering any record breaks the chain at that record.
+ */
+public final class AuditRecord {
+    private final long seq;
+    private final Instant time;
+    private final String type;
+    private final Map<String, Object> content;
+    private final String prev;
+    private final String hash;
+    private final String line;
+
+    AuditRecord(long seq, Instant time, String type, Map<String, Object> content, String prev, String hash, String line) {
+        this.seq = seq;
+        this.time = time;
+        this.type = type;
+        this.content = Collections.unmodifiableMap(content);
+        this.prev = prev;
+        this.hash = hash;
+        this.line = line;
+    }
+
+    /**
+     * Reads one line and checks that its hash matches its content.
+     *
+     * @throws IllegalArgumentException describing what is wrong with the line
+     */
+    public static AuditRecord parse(String line) {
+        int at = line.lastIndexOf(AuditChain.HASH_MEMBER);
+        if (at < 0 || line.length() != at + AuditChain.HASH_MEMBER.length() + 64 + 2 || !line.endsWith("\"}")) {
+            throw new IllegalArgumentException("not a sealed record (no trailing \"hash\" member)");
+        }
+        String hash = line.substring(at + AuditChain.HASH_MEMBER.length(), at + AuditChain.HASH_MEMBER.length() + 64);
+        String canonical = line.substring(0, at) + "}";
+        if (!AuditChain.sha256(canonical).equals(hash)) {
+            throw new IllegalArgumentException("hash does not match the record's content (the record was changed)");
+        }
+        Map<String, Object> json;
+        try {
+            json = JSONObjectUtils.parse(canonical);
+        } catch (ParseException e) {
+            throw new IllegalArgumentException("not valid JSON");
+        }
+        Object seq = json.get("seq"), time = json.get("time"), type = json.get("event"), prev = json.get("prev");
+        if (!(seq instanceof Long) || !(time instanceof String) || !(type instanceof String) || !(prev instanceof String)) {
+            throw new IllegalArgumentException("missing seq, time, event or prev");
+        }
+        Instant t;
+        try {
+            t = Instant.parse((String) time);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("time is not an ISO-8601 instant");
+        }
+        return new AuditRecord((Long) seq, t, (String) type, json, (String) prev, hash, line);
+    }
+
+    public long seq() { return seq; }
+    public Instant time() { return time; }
+    public String type() { return type; }
+    public String prev() { return prev; }
+    public String hash() { return hash; }
+    /** The line as stored, without its newline. */
+    public String line() { return line; }
+    /** Every member, including seq, time, event and prev. */
+    public Map<String, Object> content() { return content; }
+
+    /** A string member, or null. */
+    public String string(String name) {
+        Object v = content.get(name);
+        return v instanceof String s ? s : null;
+    }
+
+    /** A whole-number member, or -1. */
+    public long number(String name) {
+        Object v = content.get(name);
+        return v instanceof Long l ? l : -1;
+    }
+
+    /** A list-of-strings member (a single string counts as a list of one), or an empty list. */
+    public List<String> strings(String name) {
+        Object v = content.get(name);
+        if (v instanceof String s) {
+            return List.of(s);
+        }
+        if (v instanceof List<?> l) {
+            return l.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    @Override
+    public String toString() {
+        return line;
+    }
+}

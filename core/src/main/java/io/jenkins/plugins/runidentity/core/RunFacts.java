@@ -1,0 +1,90 @@
+package io.jenkins.plugins.runidentity.core;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What is true about one execution, taken only from trusted server-side state (the Jenkins model, or the
+ * {@code run-identity} command's own bookkeeping) — never from environment variables a job can set.
+ *
+ * @param job         full name of the job, e.g. {@code team/app/main}
+ * @param buildNumber the run's number within the job, from 1
+ * @param runId       the run's unique id, e.g. {@code team/app/main#42}
+ * @param buildUrl    where humans see the run, or null
+ * @param branch      the branch of a multibranch job, or null
+ * @param change      the change request (pull request) id, or null
+ * @param node        where the run executes, or null
+ * @param cause       why the run started, or null
+ * @param controller  the identity of the controller or host that owns the run, or null
+ */
+public record RunFacts(String job, long buildNumber, String runId, String buildUrl, String branch, String change,
+                       String node, String cause, String controller) {
+
+    /** Variable names a template format may use. Facts that a run lacks are absent, not empty. */
+    public static final Set<String> VARIABLES = Set.of(
+            "job", "build_number", "run_id", "build_url", "branch", "change", "node", "cause", "controller",
+            "issuer", "template");
+
+    public RunFacts {
+        if (job == null || job.isBlank()) {
+            throw new IllegalArgumentException("a run needs its job's full name");
+        }
+        if (buildNumber < 1) {
+            throw new IllegalArgumentException("build number must be 1 or more, got " + buildNumber);
+        }
+        if (runId == null || runId.isBlank()) {
+            runId = job + "#" + buildNumber;
+        }
+    }
+
+    public static Builder builder(String job, long buildNumber) {
+        return new Builder(job, buildNumber);
+    }
+
+    /** The facts as template variables ({@code issuer} and {@code template} are added by the policy). */
+    public Map<String, String> variables() {
+        Map<String, String> v = new LinkedHashMap<>();
+        v.put("job", job);
+        v.put("build_number", Long.toString(buildNumber));
+        v.put("run_id", runId);
+        putIfPresent(v, "build_url", buildUrl);
+        putIfPresent(v, "branch", branch);
+        putIfPresent(v, "change", change);
+        putIfPresent(v, "node", node);
+        putIfPresent(v, "cause", cause);
+        putIfPresent(v, "controller", controller);
+        return Collections.unmodifiableMap(v);
+    }
+
+    private static void putIfPresent(Map<String, String> m, String k, String v) {
+        if (v != null && !v.isEmpty()) {
+            m.put(k, v);
+        }
+    }
+
+    /** Builds {@link RunFacts}; optional facts default to absent. */
+    public static final class Builder {
+        private final String job;
+        private final long buildNumber;
+        private String runId, buildUrl, branch, change, node, cause, controller;
+
+        private Builder(String job, long buildNumber) {
+            this.job = job;
+            this.buildNumber = buildNumber;
+        }
+
+        public Builder runId(String v) { this.runId = v; return this; }
+        public Builder buildUrl(String v) { this.buildUrl = v; return this; }
+        public Builder branch(String v) { this.branch = v; return this; }
+        public Builder change(String v) { this.change = v; return this; }
+        public Builder node(String v) { this.node = v; return this; }
+        public Builder cause(String v) { this.cause = v; return this; }
+        public Builder controller(String v) { this.controller = v; return this; }
+
+        public RunFacts build() {
+            return new RunFacts(job, buildNumber, runId, buildUrl, branch, change, node, cause, controller);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package io.jenkins.plugins.runidentity.core;
+
+/**
+ * Base of every error the engine reports to a user. Its message is one line that says what was asked,
+ * what is allowed and, where it helps, what to do. Messages never contain a token or key material.
+ */
+public class RunIdentityException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public RunIdentityException(String message) {
+        super(message);
+    }
+
+    public RunIdentityException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

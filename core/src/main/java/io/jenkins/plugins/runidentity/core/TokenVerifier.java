@@ -1,0 +1,286 @@
+package io.jenkins.plugins.runidentity.core;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URL;
+import java.security.Key;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Verifies run identity tokens, strictly by default: one expected issuer string, an audience the caller states
+ * (or explicitly any), only the algorithms named, only keys from the given key source (headers such as
+ * {@code jku}, {@code x5u} or {@code jwk} are refused, never fetched), integer {@code exp iat nbf}, required
+ * {@code iss sub aud exp iat jti}, bounded leeway, and an optional revocation check.
+ */
+public final class TokenVerifier {
+    /** Tokens longer than this are refused before any parsing. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    private static final Set<String> ALLOWED_HEADER = Set.of("alg", "kid", "typ");
+
+    private final String issuer;
+    private final Set<String> audiences;
+    private final Set<JWSAlgorithm> algorithms;
+    private final JWKSource<SecurityContext> keys;
+    private final Duration leeway;
+    private final Duration expiryLeeway;
+    private final Clock clock;
+    private final Predicate<String> revoked;
+    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+
+    private TokenVerifier(Builder b) {
+        this.issuer = b.issuer;
+        this.audiences = b.audiences;
+        this.algorithms = b.algorithms;
+        this.keys = b.keys;
+        this.leeway = b.leeway;
+        this.expiryLeeway = b.expiryLeeway == null ? b.leeway : b.expiryLeeway;
+        this.clock = b.clock;
+        this.revoked = b.revoked;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A key source that fetches a JWKS over HTTP(S), caches it, and refetches once (rate-limited) when a token names a
+     * key it has not seen, so that verifiers keep working across key rotation.
+     */
+    public static JWKSource<SecurityContext> remoteKeys(URL jwksUrl) {
+        return JWKSourceBuilder.create(jwksUrl, new DefaultResourceRetriever(2000, 2000, 256 * 1024))
+                .cache(Duration.ofMinutes(5).toMillis(), Duration.ofSeconds(5).toMillis())
+                .rateLimited(Duration.ofSeconds(10).toMillis())
+                .retrying(false)
+                .refreshAheadCache(false)
+                .build();
+    }
+
+    /**
+     * @throws TokenRejectedException saying which check failed
+     */
+    public VerifiedToken verify(String token) {
+        if (token == null || token.isEmpty()) {
+            throw reject("no token given");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw reject("the token is " + token.length() + " characters long; the limit is " + MAX_TOKEN_LENGTH);
+        }
+        int dots = (int) token.chars().filter(c -> c == '.').count();
+        if (dots == 4) {
+            throw reject("an encrypted token (JWE) was given; only signed tokens (JWS) are accepted");
+        }
+        if (dots != 2) {
+            throw reject("not a compact JWS: expected 3 dot-separated parts, found " + (dots + 1));
+        }
+        SignedJWT jwt;
+        Map<String, Object> claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getPayload().toJSONObject();
+        } catch (ParseException | RuntimeException e) {
+            // Parser messages may quote token content: give a fixed one.
+            throw reject("malformed token: the header or payload is not base64url-encoded JSON, has duplicate members, or names an unknown algorithm");
+        }
+        if (claims == null) {
+            throw reject("malformed token: the payload is not a JSON object");
+        }
+        JWSHeader header = jwt.getHeader();
+        for (String p : header.getIncludedParams()) {
+            if (!ALLOWED_HEADER.contains(p)) {
+                throw reject("header parameter " + UserText.quote(p) + " is not accepted; only alg, kid and typ are");
+            }
+        }
+        if (!algorithms.contains(header.getAlgorithm())) {
+            throw reject("algorithm " + UserText.quote(header.getAlgorithm().getName()) + " is not accepted; expected "
+                    + algorithms.stream().map(JWSAlgorithm::getName).sorted().toList());
+        }
+        if (header.getType() != null && !JOSEObjectType.JWT.equals(header.getType())) {
+            throw reject("token type " + UserText.quote(header.getType().getType()) + " is not accepted; expected JWT");
+        }
+        if (header.getKeyID() == null) {
+            throw reject("the token names no key (kid)");
+        }
+        checkSignature(jwt, header);
+
+        String iss = string(claims, Claims.ISSUER);
+        if (!issuer.equals(iss)) {
+            throw reject("issuer " + UserText.quote(iss) + " is not the expected " + UserText.quote(issuer));
+        }
+        String sub = string(claims, Claims.SUBJECT);
+        if (sub == null || sub.isEmpty()) {
+            throw reject("the token has no subject (sub)");
+        }
+        List<String> aud = audience(claims.get(Claims.AUDIENCE));
+        if (audiences != null && aud.stream().noneMatch(audiences::contains)) {
+            throw reject("audience " + aud + " is not one of the accepted " + audiences.stream().sorted().toList());
+        }
+        String jti = string(claims, Claims.TOKEN_ID);
+        if (jti == null || jti.isEmpty()) {
+            throw reject("the token has no id (jti)");
+        }
+        Instant now = clock.instant();
+        Instant exp = numericDate(claims, Claims.EXPIRES, true);
+        Instant iat = numericDate(claims, Claims.ISSUED_AT, true);
+        Instant nbf = numericDate(claims, Claims.NOT_BEFORE, false);
+        if (!now.isBefore(exp.plus(expiryLeeway))) {
+            throw reject("the token expired at " + exp);
+        }
+        if (nbf != null && now.plus(leeway).isBefore(nbf)) {
+            throw reject("the token is not valid before " + nbf);
+        }
+        if (now.plus(leeway).isBefore(iat)) {
+            throw reject("the token was issued in the future (" + iat + ")");
+        }
+        if (exp.isBefore(iat)) {
+            throw reject("the token expires before it was issued");
+        }
+        if (revoked != null && revoked.test(jti)) {
+            throw reject("the token was revoked");
+        }
+        return new VerifiedToken(header.getKeyID(), header.getAlgorithm().getName(), iss, sub, aud, jti, iat, nbf, exp, claims);
+    }
+
+    private void checkSignature(SignedJWT jwt, JWSHeader header) {
+        List<JWK> candidates;
+        try {
+            candidates = keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+        } catch (KeySourceException e) {
+            throw reject("the issuer's keys could not be loaded: " + e.getMessage());
+        }
+        if (candidates == null || candidates.isEmpty()) {
+            throw reject("no published key has id " + UserText.quote(header.getKeyID()) + " for algorithm "
+                    + header.getAlgorithm().getName());
+        }
+        for (JWK jwk : candidates) {
+            try {
+                Key key = switch (jwk.getKeyType().getValue()) {
+                    case "RSA" -> jwk.toRSAKey().toRSAPublicKey();
+                    case "EC" -> jwk.toECKey().toECPublicKey();
+                    default -> null;
+                };
+                if (key == null) {
+                    continue;
+                }
+                JWSVerifier v = verifiers.createJWSVerifier(header, key);
+                if (jwt.verify(v)) {
+                    return;
+                }
+            } catch (JOSEException | IllegalStateException e) {
+                // try the next candidate; a key that cannot verify this token is no match
+            }
+        }
+        throw reject("the signature is not valid");
+    }
+
+    private static String string(Map<String, Object> claims, String name) {
+        Object v = claims.get(name);
+        if (v != null && !(v instanceof String)) {
+            throw reject("claim '" + name + "' must be a string");
+        }
+        return (String) v;
+    }
+
+    private static List<String> audience(Object v) {
+        if (v instanceof String s && !s.isEmpty()) {
+            return List.of(s);
+        }
+        if (v instanceof List<?> l && !l.isEmpty() && l.stream().allMatch(x -> x instanceof String s && !s.isEmpty())) {
+            return l.stream().map(String.class::cast).toList();
+        }
+        throw reject("the token has no valid audience (aud)");
+    }
+
+    private static Instant numericDate(Map<String, Object> claims, String name, boolean required) {
+        Object v = claims.get(name);
+        if (v == null) {
+            if (required) {
+                throw reject("the token has no '" + name + "' claim");
+            }
+            return null;
+        }
+        if (!(v instanceof Long l)) {
+            throw reject("claim '" + name + "' must be a whole number of seconds (NumericDate)");
+        }
+        if (l < 0 || l > 253402300799L) {
+            throw reject("claim '" + name + "' is out of range");
+        }
+        return Instant.ofEpochSecond(l);
+    }
+
+    private static TokenRejectedException reject(String why) {
+        return new TokenRejectedException(why);
+    }
+
+    /** Configures a verifier; contradictory or missing intent fails in {@link #build()}. */
+    public static final class Builder {
+        private String issuer;
+        private Set<String> audiences;
+        private boolean anyAudience;
+        private Set<JWSAlgorithm> algorithms;
+        private JWKSource<SecurityContext> keys;
+        private Duration leeway = Duration.ofSeconds(60);
+        private Duration expiryLeeway;
+        private Clock clock = Clock.systemUTC();
+        private Predicate<String> revoked;
+
+        /** The exact {@code iss} string expected. */
+        public Builder issuer(String v) { issuer = v; return this; }
+        /** Accept tokens carrying at least one of these audiences. */
+        public Builder audiences(String... v) { audiences = Set.of(v); return this; }
+        /** Accept any audience. Only for the issuer itself (introspection), never for a relying party. */
+        public Builder anyAudienceForIntrospection() { anyAudience = true; return this; }
+        public Builder algorithms(SigningAlgorithm... v) {
+            algorithms = EnumSet.copyOf(List.of(v)).stream().map(SigningAlgorithm::jws).collect(java.util.stream.Collectors.toUnmodifiableSet());
+            return this;
+        }
+        public Builder keys(JWKSource<SecurityContext> v) { keys = v; return this; }
+        /** Clock skew tolerated for {@code nbf}, {@code iat} and (unless set apart) {@code exp}; at most 5 minutes. */
+        public Builder leeway(Duration v) { leeway = v; return this; }
+        /** Clock skew tolerated for {@code exp} alone. */
+        public Builder expiryLeeway(Duration v) { expiryLeeway = v; return this; }
+        public Builder clock(Clock v) { clock = v; return this; }
+        /** Refuses tokens whose jti this says are revoked. */
+        public Builder revocation(Predicate<String> isRevoked) { revoked = isRevoked; return this; }
+
+        public TokenVerifier build() {
+            if (issuer == null || issuer.isEmpty()) {
+                throw new IllegalStateException("a verifier needs the exact issuer it trusts");
+            }
+            if (anyAudience == (audiences != null)) {
+                throw new IllegalStateException("state the accepted audiences, or (for introspection only) any audience — not both, not neither");
+            }
+            if (algorithms == null || algorithms.isEmpty()) {
+                throw new IllegalStateException("name the algorithms to accept");
+            }
+            Objects.requireNonNull(keys, "a verifier needs a key source");
+            for (Duration d : new Duration[] {leeway, expiryLeeway}) {
+                if (d != null && (d.isNegative() || d.compareTo(Duration.ofMinutes(5)) > 0)) {
+                    throw new IllegalStateException("leeway must be between 0s and 5m");
+                }
+            }
+            return new TokenVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package io.jenkins.plugins.runidentity.core.file;
+
+import io.jenkins.plugins.runidentity.core.AuditChain;
+import io.jenkins.plugins.runidentity.core.AuditEvent;
+import io.jenkins.plugins.runidentity.core.AuditRecord;
+import io.jenkins.plugins.runidentity.core.AuditStore;
+import io.jenkins.plugins.runidentity.core.StateException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The audit log as a file of JSON lines ({@code audit.log}), shared by every process using the folder.
+ *
+ * <p>Writers take an exclusive lock on {@code audit.lock}, catch up with what others appended, append whole
+ * lines and {@code fdatasync} before anyone acts on them. Threads of one process that append at the same time
+ * share one lock and one sync (group commit). Readers need no lock: they consume whole lines only. A line left
+ * torn by a writer that died mid-write is cut off by the next writer and the cut is itself recorded.
+ */
+final class FileAuditStore implements AuditStore {
+    private static final int CHUNK = 1 << 20;
+
+    private final Path logFile;
+    private final Path lockFile;
+    private final Clock clock;
+    private final FileChannel log;
+    private final FileChannel lock;
+    private final ReentrantLock writer = new ReentrantLock();
+    private final ReentrantLock jvmWide;
+    private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+
+    // Guarded by writer.
+    private Consumer<AuditRecord> listener = r -> { };
+    private long position;
+    private long lineNo;
+    private AuditRecord last;
+    private StateException failure;
+
+    FileAuditStore(Path logFile, Path lockFile, Clock clock) throws IOException {
+        this.logFile = logFile;
+        this.lockFile = lockFile;
+        this.clock = clock;
+        this.log = PrivateFiles.open(logFile);
+        this.lock = PrivateFiles.open(lockFile);
+        this.jvmWide = JvmLocks.of(lockFile);
+    }
+
+    @Override
+    public void subscribe(Consumer<AuditRecord> l) {
+        writer.lock();
+        try {
+            this.listener = l;
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
+    public void poll() {
+        writer.lock();
+        try {
+            checkUsable();
+            catchUp(false);
+        } catch (IOException e) {
+            throw new StateException("cannot read the audit log " + logFile + ": " + e.getMessage(), e);
+        } finally {
+            writer.unlock();
+        }
+    }
+
+    @Override
+    public List<AuditRecord> append(Supplier<List<AuditEvent>> events) {
+        Pending mine = new Pending(events);
+        queue.add(mine);
+        writer.lock();
+        try {
+            if (!mine.done) {
+                writeBatch();
+            }
+        } finally {
+            writer.unlock();
+        }
+        if (mine.error != null) {
+            throw mine.error;
+        }
+        return mine.records;
+    }
+
+    /** Writes every queued append with one lock and one sync. Called with {@code writer} held. */
+    private void writeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        for (Pending p; (p = queue.poll()) != null; ) {
+            batch.add(p);
+        }
+        try {
+            checkUsable();
+            jvmWide.lock();
+            try (FileLock held = lock.lock()) {
+                long repaired = catchUp(true);
+                ByteArrayOutputStream out = new ByteArrayOutputStream(512 * batch.size());
+                long lines = 0;
+                if (repaired > 0) {
+                    lines += seal(List.of(AuditEvent.of(AuditEvent.LOG_REPAIRED, clock.instant())
+                            .put("discarded_bytes", repaired)
+                            .put("reason", "a writer died while appending; its unfinished line was never acknowledged").build()), null, out);
+                }
+                for (Pending p : batch) {
+                    try {
+                        lines += seal(p.events.get(), p, out);
+                    } catch (RuntimeException e) {
+                        p.error = e instanceof StateException se ? se : new StateException(e.getMessage(), e);
+                    }
+                }
+                byte[] bytes = out.toByteArray();
+                if (bytes.length > 0) {
+                    ByteBuffer buf = ByteBuffer.wrap(bytes);
+                    long at = position;
+                    while (buf.hasRemaining()) {
+                        at += log.write(buf, at);
+                    }
+                    log.force(false);
+                    position = at;
+                    lineNo += lines;
+                }
+            } finally {
+                jvmWide.unlock();
+            }
+        } catch (IOException | RuntimeException e) {
+            StateException error = e instanceof StateException se ? se
+                    : new StateException("cannot write the audit log " + logFile + ": " + e.getMessage(), e);
+            if (!(e instanceof StateException)) {
+                // Our view of the file may now be ahead of it; stop rather than build on records that may be lost.
+                failure = error;
+            }
+            for (Pending p : batch) {
+                if (p.error == null) {
+                    p.error = error;
+                }
+            }
+        } finally {
+            for (Pending p : batch) {
+                p.done = true;
+            }
+        }
+    }
+
+    private long seal(List<AuditEvent> events, Pending owner, ByteArrayOutputStream out) {
+        long n = 0;
+        for (AuditEvent e : events) {
+            AuditRecord r = AuditChain.seal(last, e);
+            last = r;
+            out.writeBytes(r.line().getBytes(StandardCharsets.UTF_8));
+            out.write('\n');
+            if (owner != null) {
+                owner.records.add(r);
+            }
+            listener.accept(r);
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Delivers complete lines appended since {@link #position}. With the file lock held, an unfinished last line
+     * can only be the remains of a dead writer: it is cut off and its length returned.
+     */
+    private long catchUp(boolean locked) throws IOException {
+        long size = log.size();
+        if (size < position) {
+            throw new StateException("the audit log " + logFile + " shrank from " + position + " to " + size
+                    + " bytes while in use; it has been tampered with");
+        }
+        ByteBuffer buf = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(size - position, 1)));
+        ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        long at = position;
+        while (at < size) {
+            buf.clear();
+            buf.limit((int) Math.min(buf.capacity(), size - at));
+            int n = log.read(buf, at);
+            if (n <= 0) {
+                break;
+            }
+            byte[] bytes = buf.array();
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (bytes[i] == '\n') {
+                    partial.write(bytes, start, i - start);
+                    deliver(partial.toString(StandardCharsets.UTF_8));
+                    partial.reset();
+                    start = i + 1;
+                    position = at + i + 1;
+                }
+            }
+            partial.write(bytes, start, n - start);
+            at += n;
+        }
+        if (locked && size > position) {
+            long torn = size - position;
+            log.truncate(position);
+            log.force(false);
+            return torn;
+        }
+        return 0;
+    }
+
+    private void deliver(String line) {
+        lineNo++;
+        AuditRecord r;
+        try {
+            r = AuditRecord.parse(line);
+        } catch (IllegalArgumentException e) {
+            throw damaged(e.getMessage());
+        }
+        String problem = AuditChain.linkProblem(last, r);
+        if (problem != null) {
+            throw damaged(problem);
+        }
+        last = r;
+        listener.accept(r);
+    }
+
+    private StateException damaged(String problem) {
+        StateException e = new StateException("the audit log " + logFile + " is damaged at line " + lineNo + ": " + problem
+                + "; run 'run-identity audit verify' for details");
+        failure = e;
+        return e;
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw new StateException(failure.getMessage(), failure);
+        }
+    }
+
+    @Override
+    public void scan(Consumer<String> consumer) {
+        try (FileChannel ch = FileChannel.open(logFile)) {
+            long size = ch.size();
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            ByteArrayOutputStream partial = new ByteArrayOutputStream();
+            long at = 0;
+            while (at < size) {
+                buf.clear();
+                int n = ch.read(buf, at);
+                if (n <= 0) {
+                    break;
+                }
+                byte[] bytes = buf.array();
+                int start = 0;
+                for (int i = 0; i < n; i++) {
+                    if (bytes[i] == '\n') {
+                        partial.write(bytes, start, i - start);
+                        consumer.accept(partial.toString(StandardCharsets.UTF_8));
+                        partial.reset();
+                        start = i + 1;
+                    }
+                }
+                partial.write(bytes, start, n - start);
+                at += n;
+            }
+            if (partial.size() > 0) {
+                consumer.accept(partial.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new StateException("cannot read the audit log " + logFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            log.close();
+            lock.close();
+        } catch (IOException e) {
+            // nothing left to flush: every append was forced before it returned
+        }
+    }
+
+    private static final class Pending {
+        final Supplier<List<AuditEvent>> events;
+        final List<AuditRecord> records = new ArrayList<>();
+        volatile boolean done;
+        StateException error;
+
+        Pending(Supplier<List<AuditEvent>> events) {
+            this.events = events;
+        }
+    }
+}
