@@ -206,7 +206,12 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
 
     private RunIdentityEngine start(EngineConfig config) throws AbortException {
         // Each engine reads the audit log from its start, so it gets its own handle on the shared state directory.
-        JenkinsStateStore store = JenkinsStateStore.open(new File(Jenkins.get().getRootDir(), "run-identity").toPath(), keyStore);
+        JenkinsStateStore store;
+        try {
+            store = JenkinsStateStore.open(new File(Jenkins.get().getRootDir(), "run-identity").toPath(), keyStore);
+        } catch (RunIdentityException e) {
+            throw new AbortException("Run Identity cannot open its state: " + e.getMessage());
+        }
         try {
             return RunIdentityEngine.start(config, store, Clock.systemUTC());
         } catch (RunIdentityException e) {

@@ -51,8 +51,9 @@ public final class RunIdentityLifecycle extends RunListener<Run<?, ?>> {
             if (closed > 0) {
                 LOGGER.log(Level.INFO, "Closed {0} run identity session(s) of runs that stopped while Jenkins was down", closed);
             }
-        } catch (RunIdentityException e) {
-            LOGGER.log(Level.WARNING, "Could not close run identity sessions left open before the restart: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Never fail the controller's startup over this; onFinalized and the next start try again.
+            LOGGER.log(Level.WARNING, "Could not close run identity sessions left open before the restart", e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -54,9 +55,12 @@ public final class RunIdentityRootAction implements UnprotectedRootAction {
                             .getBytes(StandardCharsets.UTF_8));
             return;
         }
+        byte[] body = readBody(req.getInputStream());
+        if (body.length == 0 && req.getQueryString() == null && isForm(req.getContentType())) {
+            body = formFromParameters(req.getParameterMap()); // a filter already parsed the form
+        }
         EndpointRequest request = new EndpointRequest(req.getMethod().toUpperCase(Locale.ROOT),
-                issuerPath(rootUrl, req.getRestOfPath()), req.getQueryString(), req.getContentType(),
-                readBody(req.getInputStream()));
+                issuerPath(rootUrl, req.getRestOfPath()), req.getQueryString(), req.getContentType(), body);
         EndpointResponse response;
         // Relying parties are anonymous; the engine's lookups need no user's permissions.
         try (ACLContext ignored = ACL.as2(ACL.SYSTEM2)) {
@@ -86,6 +90,28 @@ public final class RunIdentityRootAction implements UnprotectedRootAction {
             return new byte[0];
         }
         return in.readNBytes(IssuerEndpoints.MAX_BODY_BYTES + 1);
+    }
+
+    private static boolean isForm(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /**
+     * The servlet container consumes a form body once anything calls {@code getParameter}; with no query string
+     * the parameters are exactly the body's, so encode them again for the engine.
+     */
+    static byte[] formFromParameters(Map<String, String[]> parameters) {
+        StringBuilder form = new StringBuilder();
+        parameters.forEach((name, values) -> {
+            for (String value : values) {
+                if (form.length() > 0) {
+                    form.append('&');
+                }
+                form.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+                        .append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return form.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static void write(StaplerResponse2 rsp, int status, Map<String, String> headers, byte[] body) throws IOException {

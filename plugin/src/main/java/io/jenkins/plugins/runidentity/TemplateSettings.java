@@ -176,8 +176,9 @@ public final class TemplateSettings implements Describable<TemplateSettings> {
         }
     }
 
+    /** Trimmed, with the line ends browsers submit ({@code \r\n}) made plain. */
     private static String text(String s) {
-        return s == null ? "" : s.trim();
+        return s == null ? "" : s.replace("\r\n", "\n").replace('\r', '\n').trim();
     }
 
     static List<String> words(String s) {

@@ -93,6 +93,16 @@ public class SettingsTranslationTest {
     }
 
     @Test
+    public void endpointRequestBodiesAreReadToOneByteOverTheLimit() throws Exception {
+        byte[] big = new byte[io.jenkins.plugins.runidentity.core.IssuerEndpoints.MAX_BODY_BYTES + 100];
+        assertThat(RunIdentityRootAction.readBody(new java.io.ByteArrayInputStream(big)))
+                .hasSize(io.jenkins.plugins.runidentity.core.IssuerEndpoints.MAX_BODY_BYTES + 1);
+        assertThat(RunIdentityRootAction.readBody(null)).isEmpty();
+        assertThat(new String(RunIdentityRootAction.formFromParameters(Map.of("token", new String[] {"a b&c=d"})),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("token=a+b%26c%3Dd");
+    }
+
+    @Test
     @SuppressWarnings({"rawtypes", "unchecked"})
     public void runFactsComeFromTheJenkinsModel() {
         Job job = mock(Job.class);
