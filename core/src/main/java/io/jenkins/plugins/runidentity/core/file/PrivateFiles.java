@@ -48,17 +48,6 @@ public final class PrivateFiles {
         return dir;
     }
 
-    /** A new 0700 temporary folder. */
-    public static Path temporaryDirectory(Path parent, String prefix) throws IOException {
-        if (parent == null) {
-            return posix(Path.of(System.getProperty("java.io.tmpdir")))
-                    ? Files.createTempDirectory(prefix, PosixFilePermissions.asFileAttribute(DIR))
-                    : Files.createTempDirectory(prefix);
-        }
-        return posix(parent) ? Files.createTempDirectory(parent, prefix, PosixFilePermissions.asFileAttribute(DIR))
-                : Files.createTempDirectory(parent, prefix);
-    }
-
     /** Opens (creating 0600 if missing) a file for reading and writing. */
     public static FileChannel open(Path file) throws IOException {
         Set<StandardOpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -1,0 +1,144 @@
+package io.jenkins.plugins.runidentity.cli;
+
+import io.jenkins.plugins.runidentity.core.CloseReason;
+import io.jenkins.plugins.runidentity.core.MintRequest;
+import io.jenkins.plugins.runidentity.core.RunFacts;
+import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import io.jenkins.plugins.runidentity.core.Session;
+import io.jenkins.plugins.runidentity.core.file.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "exec", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs CMD as the next run of a job, with its own identity, and revokes it when CMD ends.",
+            "",
+            "CMD gets RUN_IDENTITY_TOKEN, RUN_IDENTITY_TOKEN_FILE (a 0600 file, removed afterwards), RUN_IDENTITY_ID",
+            "(the token id), RUN_IDENTITY_EXPIRES_AT (ISO-8601) and RUN_IDENTITY_ISSUER. The session is closed when CMD",
+            "exits (block-completed, or block-failed for a non-zero exit) and on SIGINT or SIGTERM (aborted); a session",
+            "whose process was killed outright is closed as orphaned by the next command. CMD's exit code is passed through."},
+        footer = {"", "Example:  run-identity exec --job nightly/backup --ttl 15m -- ./backup.sh --full"})
+final class ExecCommand implements Callable<Integer> {
+    @ParentCommand RunIdentityCommand parent;
+    @Spec CommandSpec spec;
+
+    @Option(names = "--issuer", paramLabel = "ID", description = "Issuer id (default: the template's only issuer).")
+    String issuer;
+
+    @Option(names = "--template", paramLabel = "ID", defaultValue = "default", description = "Scope template id. Default: ${DEFAULT-VALUE}")
+    String template;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "Job name; runs are numbered per job (default: CMD's file name).")
+    String job;
+
+    @Option(names = "--audience", paramLabel = "A", description = "One of the template's audiences (default: all of them).")
+    String audience;
+
+    @Option(names = "--scope", paramLabel = "S", description = "Space-separated subset of the template's scope.")
+    String scope;
+
+    @Option(names = "--ttl", paramLabel = "DURATION", description = "Token lifetime, e.g. 90s, 10m, 1h (default: the template's).")
+    String ttl;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
+    List<String> command;
+
+    private final Object lock = new Object();
+    private volatile boolean aborted;
+    private boolean finished;
+    private volatile Process process;
+
+    @Override
+    public Integer call() throws Exception {
+        String jobName = job != null ? job : Path.of(command.get(0)).getFileName().toString();
+        ProcessOwner owners = new ProcessOwner();
+        String owner = owners.current();
+        StateHome home = parent.state();
+        RunIdentityEngine engine = home.open(Clock.systemUTC());
+        String host = ProcessOwner.hostName();
+        RunFacts facts = engine.startRun(jobName, owner, b -> b.node(host).controller(host).cause("run-identity exec"));
+        Session session = engine.openSession(new MintRequest(issuer, template, audience, scope, ttl), facts, owner);
+
+        Path tokenDir = home.tokenFolder(session.id()).toAbsolutePath();
+        Path tokenFile = tokenDir.resolve("token");
+        Thread onSignal = new Thread(() -> {
+            aborted = true;
+            Process p = process;
+            if (p != null && p.isAlive()) {
+                p.destroy();
+                try {
+                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            finish(engine, session, CloseReason.ABORTED, tokenDir);
+        }, "run-identity-exec-signal");
+        Runtime.getRuntime().addShutdownHook(onSignal);
+        try {
+            writePrivate(tokenFile, session.token().revealSerialized());
+            ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+            Map<String, String> env = pb.environment();
+            env.put("RUN_IDENTITY_TOKEN", session.token().revealSerialized());
+            env.put("RUN_IDENTITY_TOKEN_FILE", tokenFile.toString());
+            env.put("RUN_IDENTITY_ID", session.token().jti());
+            env.put("RUN_IDENTITY_EXPIRES_AT", session.token().expiresAt().toString());
+            env.put("RUN_IDENTITY_ISSUER", session.token().issuer());
+            try {
+                process = pb.start();
+            } catch (IOException e) {
+                finish(engine, session, CloseReason.BLOCK_FAILED, tokenDir);
+                spec.commandLine().getErr().println("run-identity exec: cannot run " + command.get(0) + ": "
+                        + String.valueOf(e.getMessage()).replaceFirst("^Cannot run program \"[^\"]*\"[^:]*: ", ""));
+                return 127;
+            }
+            int exit = process.waitFor();
+            finish(engine, session, aborted ? CloseReason.ABORTED : exit == 0 ? CloseReason.BLOCK_COMPLETED : CloseReason.BLOCK_FAILED,
+                    tokenDir);
+            return exit;
+        } finally {
+            finish(engine, session, CloseReason.BLOCK_FAILED, tokenDir);
+            if (!aborted) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onSignal);
+                } catch (IllegalStateException e) {
+                    // already shutting down: the hook runs and finds the session closed
+                }
+            }
+        }
+    }
+
+    private void finish(RunIdentityEngine engine, Session session, CloseReason reason, Path tokenDir) {
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            try {
+                Files.deleteIfExists(tokenDir.resolve("token"));
+                Files.deleteIfExists(tokenDir);
+            } catch (IOException e) {
+                spec.commandLine().getErr().println("run-identity exec: could not remove the token file in " + tokenDir);
+            }
+            engine.closeSession(session.id(), reason);
+        }
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        PrivateFiles.writeAtomically(file, content.getBytes(StandardCharsets.UTF_8));
+    }
+}

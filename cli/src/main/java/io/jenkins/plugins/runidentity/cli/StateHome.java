@@ -1,0 +1,124 @@
+package io.jenkins.plugins.runidentity.cli;
+
+import io.jenkins.plugins.runidentity.core.CloseReason;
+import io.jenkins.plugins.runidentity.core.ConfigDocument;
+import io.jenkins.plugins.runidentity.core.ConfigurationException;
+import io.jenkins.plugins.runidentity.core.EngineConfig;
+import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import io.jenkins.plugins.runidentity.core.file.FileStateStore;
+import io.jenkins.plugins.runidentity.core.file.PrivateFiles;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/** The state folder: {@code $RUN_IDENTITY_HOME}, or {@code ./.run-identity}; its {@code config.yaml}; the engine on it. */
+final class StateHome {
+    static final String CONFIG = "config.yaml";
+    private final Path dir;
+
+    private StateHome(Path dir) {
+        this.dir = dir;
+    }
+
+    static StateHome locate(Path explicit) {
+        if (explicit != null) {
+            return new StateHome(explicit);
+        }
+        String env = System.getenv("RUN_IDENTITY_HOME");
+        return new StateHome(env != null && !env.isBlank() ? Path.of(env) : Path.of(".run-identity"));
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path configFile() {
+        return dir.resolve(CONFIG);
+    }
+
+    EngineConfig readConfig() {
+        Path file = configFile();
+        if (!Files.exists(file)) {
+            throw new UsageError("no state at " + dir + " (no " + CONFIG + "); run 'run-identity init' first,"
+                    + " or set RUN_IDENTITY_HOME");
+        }
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigurationException("cannot read " + file + ": " + e.getMessage());
+        }
+        return parse(file.toString(), text);
+    }
+
+    static EngineConfig parse(String name, String text) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(20);
+        options.setCodePointLimit(1 << 20);
+        options.setNestingDepthLimit(20);
+        Object doc;
+        try {
+            doc = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (MarkedYAMLException e) {
+            throw new ConfigurationException(name + " line " + (e.getProblemMark().getLine() + 1) + ", column "
+                    + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new ConfigurationException(name + ": not valid YAML: " + firstLine(e.getMessage()));
+        }
+        try {
+            return ConfigDocument.read(doc);
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+
+    /**
+     * Opens the engine, closes sessions whose process died without closing them, and removes the token files
+     * those processes left behind.
+     */
+    RunIdentityEngine open(Clock clock) {
+        EngineConfig config = readConfig();
+        RunIdentityEngine engine = RunIdentityEngine.start(config, FileStateStore.open(dir, clock), clock);
+        if (engine.closeOrphanedSessions(new ProcessOwner(), CloseReason.ORPHANED) > 0 || Files.isDirectory(runDir())) {
+            removeStaleTokenFolders(engine.openSessions().keySet());
+        }
+        return engine;
+    }
+
+    private Path runDir() {
+        return dir.resolve("run");
+    }
+
+    /** A new 0700 folder for one session's token file: {@code run/<session>}. */
+    Path tokenFolder(String sessionId) throws IOException {
+        PrivateFiles.directory(runDir());
+        return PrivateFiles.directory(runDir().resolve(sessionId));
+    }
+
+    private void removeStaleTokenFolders(java.util.Set<String> openSessions) {
+        try (java.util.stream.Stream<Path> folders = Files.list(runDir())) {
+            for (Path f : folders.filter(p -> !openSessions.contains(p.getFileName().toString())).toList()) {
+                try (java.util.stream.Stream<Path> files = Files.list(f)) {
+                    for (Path file : files.toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            // best effort: the tokens in there are already revoked
+        }
+    }
+}
