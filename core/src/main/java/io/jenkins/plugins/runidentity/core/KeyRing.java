@@ -14,6 +14,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
@@ -31,7 +32,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
     private volatile Loaded loaded;
     private volatile long lastReloadNanos;
 
-    private record Loaded(List<StoredKey> keys, StoredKey active, JWSSigner signer, JWKSet published) {}
+    private record Loaded(List<StoredKey> keys, StoredKey active, JWSSigner signer) {}
 
     KeyRing(IssuerConfig issuer, KeyStore store, Clock clock) {
         this.issuer = issuer;
@@ -78,7 +79,6 @@ final class KeyRing implements JWKSource<SecurityContext> {
 
     private void install(List<StoredKey> keys) {
         StoredKey active = keys.stream().filter(k -> k.state() == StoredKey.State.ACTIVE).reduce((a, b) -> b).orElse(null);
-        List<JWK> published = keys.stream().map(StoredKey::publicJwk).toList();
         JWSSigner signer = null;
         if (active != null) {
             try {
@@ -92,7 +92,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
                         + issuer.algorithm() + "; was the algorithm changed after the key was made?");
             }
         }
-        loaded = new Loaded(List.copyOf(keys), active, signer, new JWKSet(published));
+        loaded = new Loaded(List.copyOf(keys), active, signer);
         lastReloadNanos = System.nanoTime();
     }
 
@@ -113,7 +113,21 @@ final class KeyRing implements JWKSource<SecurityContext> {
 
     /** The public keys relying parties may verify with. */
     JWKSet publishedKeys() {
-        return loaded.published;
+        return published(loaded);
+    }
+
+    private JWKSet published(Loaded l) {
+        Instant now = clock.instant();
+        return new JWKSet(l.keys.stream().filter(k -> !spent(k, now)).map(StoredKey::publicJwk).toList());
+    }
+
+    /**
+     * A retired key whose every token has expired (the longest lifetime plus the largest leeway after it stopped
+     * signing) verifies nothing any more, whatever a token signed with it says.
+     */
+    private static boolean spent(StoredKey k, Instant now) {
+        return k.state() == StoredKey.State.RETIRED && k.retired() != null
+                && k.retired().plus(ScopeTemplate.HARD_MAX_TTL).plus(Duration.ofMinutes(5)).isBefore(now);
     }
 
     List<StoredKey> keys() {
@@ -122,10 +136,10 @@ final class KeyRing implements JWKSource<SecurityContext> {
 
     @Override
     public List<JWK> get(JWKSelector selector, SecurityContext context) {
-        List<JWK> found = selector.select(loaded.published);
+        List<JWK> found = selector.select(published(loaded));
         if (found.isEmpty() && System.nanoTime() - lastReloadNanos > 1_000_000_000L) {
             reload();
-            found = selector.select(loaded.published);
+            found = selector.select(published(loaded));
         }
         return found;
     }

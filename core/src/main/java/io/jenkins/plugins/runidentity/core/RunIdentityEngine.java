@@ -210,10 +210,23 @@ public final class RunIdentityEngine implements Closeable {
         }
         sync();
         try {
-            return Optional.of(v.verify(token));
+            return Optional.of(recorded(issuerId, v.verify(token)));
         } catch (TokenRejectedException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The issuer vouches only for tokens its audit log records as minted and still open, with the same session and
+     * expiry: a token signed with a stolen key, or altered and re-signed, is not one of them.
+     */
+    private VerifiedToken recorded(String issuerId, VerifiedToken t) {
+        SessionLedger.OpenToken open = ledger.openToken(t.jti());
+        if (open == null || !issuerId.equals(open.issuer()) || !open.session().equals(t.claims().get(Claims.SESSION))
+                || open.expiresAt() != t.expiresAt().getEpochSecond()) {
+            throw new TokenRejectedException("the issuer has no record of minting this token, or it was altered since");
+        }
+        return t;
     }
 
     /**
@@ -234,7 +247,7 @@ public final class RunIdentityEngine implements Closeable {
                         + " is not configured here; configured issuers: "
                         + String.join(", ", config.issuers().stream().map(IssuerConfig::url).toList())));
         sync();
-        return introspectionVerifiers.get(issuer.id()).verify(token);
+        return recorded(issuer.id(), introspectionVerifiers.get(issuer.id()).verify(token));
     }
 
     /** Revokes a valid token on its holder's request (RFC 7009). Invalid or unknown tokens are ignored. */
