@@ -101,8 +101,11 @@ public final class RunIdentityEngine implements Closeable {
      */
     public Session openSession(MintRequest request, RunFacts facts, String owner) {
         Grant grant;
+        IssuedToken token;
+        String sessionId = randomId(12);
         try {
             grant = policy.decide(request, facts);
+            token = mint(grant, sessionId, owner);
         } catch (RequestDeniedException e) {
             AuditEvent denied = AuditEvent.of(AuditEvent.DENIED, now()).put("issuer", request.issuer())
                     .put("template", request.template()).put("job", facts.job()).put("build", facts.buildNumber())
@@ -110,8 +113,6 @@ public final class RunIdentityEngine implements Closeable {
             store.audit().append(() -> List.of(denied));
             throw e;
         }
-        String sessionId = randomId(12);
-        IssuedToken token = mint(grant, sessionId, owner);
         return new Session(sessionId, grant.issuer().id(), grant.template().id(), facts, token);
     }
 
@@ -141,6 +142,13 @@ public final class RunIdentityEngine implements Closeable {
         putIfPresent(c, Claims.CONTROLLER, f.controller());
         g.claims().forEach(c::claim);
         SignedJWT jwt = rings.get(g.issuer().id()).sign(c.build());
+        String serialized = jwt.serialize();
+        if (serialized.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
+            // Never hand out a token that verifiers (ours included) refuse.
+            throw new RequestDeniedException("the token would be " + serialized.length() + " characters long, more than the "
+                    + TokenVerifier.MAX_TOKEN_LENGTH + " that verifiers accept; the run's facts or template '"
+                    + g.template().id() + "' make its claims too long");
+        }
 
         AuditEvent minted = AuditEvent.of(AuditEvent.MINTED, issued).put("issuer", g.issuer().id())
                 .put("template", g.template().id()).put("session", sessionId).put("jti", jti).put("sub", g.subject())
@@ -149,7 +157,7 @@ public final class RunIdentityEngine implements Closeable {
                 .put("exp", expires.getEpochSecond()).put("kid", jwt.getHeader().getKeyID()).put("owner", owner).build();
         store.audit().append(() -> List.of(minted));
         return new IssuedToken(jti, sessionId, g.issuer().url(), g.subject(), g.audiences(), g.scope(), issued, expires,
-                jwt.serialize());
+                serialized);
     }
 
     private static void putIfPresent(JWTClaimsSet.Builder c, String name, String value) {
