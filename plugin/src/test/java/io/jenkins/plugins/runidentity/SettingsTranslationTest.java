@@ -36,6 +36,7 @@ public class SettingsTranslationTest {
         s.setDefaultTtl("5m");
         s.setMaxTtl("30m");
         s.setIssuers("corp, other");
+        s.setBoundByRun(true);
 
         ScopeTemplate t = s.toTemplate();
 
@@ -49,6 +50,7 @@ public class SettingsTranslationTest {
         assertThat(t.maxTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(t.issuers()).containsExactly("corp", "other");
         assertThat(t.subject()).isEqualTo(ScopeTemplate.DEFAULT_SUBJECT);
+        assertThat(t.boundByRun()).isTrue();
     }
 
     @Test
