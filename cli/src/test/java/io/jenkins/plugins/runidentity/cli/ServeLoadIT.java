@@ -106,6 +106,27 @@ public class ServeLoadIT {
         SecretScan.of(cli.home).tokens(List.of(token)).text("serve output", cli.transcript.toString()).assertClean();
     }
 
+    @Test
+    public void hostileJobNamesStayLiteralThroughTheCommand() throws Exception {
+        String job = "team/\"q\" \\ ${branch} $${job} \u00fc\ud83d\ude00\u2028\tend\nnext line";
+        java.nio.file.Path saved = tmp.newFolder().toPath().resolve("token");
+        Cli.Result r = cli.run("exec", "--job", job, "--", "sh", "-c", "cp \"$RUN_IDENTITY_TOKEN_FILE\" '" + saved + "'");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String token = java.nio.file.Files.readString(saved).trim();
+        Map<String, Object> claims = JSONObjectUtils.parse(new com.nimbusds.jose.util.Base64URL(token.split("\\.")[1]).decodeToString());
+        assertThat(claims.get("job")).isEqualTo(job);
+        assertThat(claims.get("sub")).isEqualTo("job:" + job);
+        Cli.Result shown = cli.run("audit", "show", "--json", "--job", job);
+        List<String> lines = shown.out().lines().toList();
+        assertThat(lines).hasSize(3); // run-started, minted, revoked
+        for (String line : lines) {
+            assertThat(JSONObjectUtils.parse(line).get("job")).isEqualTo(job);
+        }
+        assertThat(cli.run("audit", "show", "--job", job).out().lines().count()).as("one line per record for people too").isEqualTo(3);
+        assertThat(cli.run("audit", "verify").exit()).isZero();
+        SecretScan.of(cli.home).tokens(List.of(token)).text("command output", cli.transcript.toString()).assertClean();
+    }
+
     private Map<String, Object> introspect(String token) throws Exception {
         Cli.Http r = cli.post("/introspect", "token=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
         assertThat(r.status()).isEqualTo(200);
