@@ -27,7 +27,7 @@ public class ConfigFuzzTest {
         String[] inserts = {":", "- ", "[", "]", "{", "}", "\"", "'", "\n", "  ", "\t", "&a ", "*a", "!!binary ", "!!timestamp ",
             "!!javax.script.ScriptEngineManager ", "? ", "|", ">", "#", "%YAML 1.1\n", "---\n", "...\n", "~", "null", "1e400",
             "0x1F", "2026-12-03", "${job}", "😀", "\u0000", "<<: *a\n", "&a [*a]", "\ud800"};
-        for (int i = 0; i < 6_000; i++) {
+        for (int i = 0; i < 3_000; i++) {
             StringBuilder text = new StringBuilder(sample);
             for (int k = r.nextInt(4); k >= 0; k--) {
                 int at = r.nextInt(text.length() + 1);
@@ -44,7 +44,7 @@ public class ConfigFuzzTest {
             }
             check(text.toString());
         }
-        for (int i = 0; i < 3_000; i++) {
+        for (int i = 0; i < 1_500; i++) {
             StringBuilder text = new StringBuilder();
             for (int k = r.nextInt(30); k >= 0; k--) {
                 text.append(inserts[r.nextInt(inserts.length)]);
