@@ -79,6 +79,8 @@ public class CrashDurabilityIT {
             Set<String> openAtKill = new HashSet<>(durableMints);
             openAtKill.removeAll(durableRevocations);
 
+            assertThat(verify(cli)).as(what + ": audit verify right after the kill").isZero();
+
             // The next start closes what the dead process left open.
             try (RunIdentityEngine next = StateHome.locate(cli.home).open(Clock.systemUTC())) {
                 assertThat(next.openSessions()).as(what + ": nothing left open").isEmpty();
@@ -102,15 +104,21 @@ public class CrashDurabilityIT {
             }
             byte[] log = Files.readAllBytes(cli.home.resolve("audit.log"));
             assertThat(log[log.length - 1]).as(what + ": no torn record remains").isEqualTo((byte) '\n');
-            StringWriter o = new StringWriter(), e = new StringWriter();
-            int exit = RunIdentityCommand.run(new String[] {"--home", cli.home.toString(), "audit", "verify"}, new PrintWriter(o), new PrintWriter(e));
-            assertThat(exit).as(what + ": audit verify: " + e).isZero();
-            assertThat(o.toString()).startsWith("audit log intact");
+            assertThat(verify(cli)).as(what + ": audit verify after the next start").isZero();
         }
         SecretScan.of(cli.home).text("crash children's output", childOutput.toString()).assertClean();
         System.out.println("crash durability: " + ROUNDS + " SIGKILL rounds survived; " + reportedMints + " minted and "
                 + reportedRevocations + " revoked jtis reported by the killed processes, all durable; " + orphansClosed
                 + " sessions closed as orphaned in all; " + repairs + " torn tails repaired; records lost: 0");
+    }
+
+    /** {@code run-identity audit verify}, the command's own code in this JVM. */
+    private static int verify(Cli cli) {
+        StringWriter o = new StringWriter(), e = new StringWriter();
+        int exit = RunIdentityCommand.run(new String[] {"--home", cli.home.toString(), "audit", "verify"}, new PrintWriter(o, true),
+                new PrintWriter(e, true));
+        assertThat(exit == 0 ? o.toString() : e.toString()).startsWith(exit == 0 ? "audit log intact" : "audit log broken");
+        return exit;
     }
 
     private static void record(String line, Set<String> minted, Set<String> revoked, StringBuilder all) {
