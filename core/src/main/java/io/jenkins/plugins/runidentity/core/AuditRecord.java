@@ -51,7 +51,7 @@ public final class AuditRecord {
         }
         // Fast path: the whole line in the simple shape is the canonical members plus "hash" (a canonical form that
         // already had a "hash" member would be a duplicate, and goes the general way).
-        Map<String, Object> json = AuditLineParser.parse(bytes);
+        Map<String, Object> json = FlatJson.parse(bytes);
         if (json != null) {
             json.remove("hash");
         } else {
@@ -67,7 +67,7 @@ public final class AuditRecord {
         }
         Instant t;
         try {
-            t = AuditLineParser.instant((String) time);
+            t = FlatJson.instant((String) time);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("time is not an ISO-8601 instant");
         }
