@@ -49,6 +49,10 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (threads < 1 || threads > 256) {
             throw new UsageError("--threads must be between 1 and 256");
         }
+        // The JDK server writes a response's headers and body separately; with Nagle's algorithm on, the body then
+        // waits for the client's delayed ACK (~40 ms on Linux) on every keep-alive request. Read once, when the
+        // server's configuration class loads, so it must be set before the first server is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         RunIdentityEngine engine = parent.state().open(Clock.systemUTC());
         InetSocketAddress address = address(listen, engine.config().issuers().get(0));
         HttpServer server;

@@ -117,12 +117,40 @@ public final class AuditChain {
         return out.toString();
     }
 
-    static String sha256(String text) {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * Whether the SHA-256 of {@code bytes[0, length)} followed by a closing brace is written, in lower-case hex, at
+     * {@code bytes[hexAt, hexAt + 64)}; without building any string.
+     */
+    static boolean sha256Matches(byte[] bytes, int length, int hexAt) {
+        if (length < 0 || hexAt < 0 || hexAt + 64 > bytes.length) {
+            return false;
+        }
+        MessageDigest d = SHA256.get();
+        d.reset();
+        d.update(bytes, 0, length);
+        d.update((byte) '}');
+        byte[] digest = d.digest();
+        for (int i = 0; i < 32; i++) {
+            if (bytes[hexAt + 2 * i] != HEX_DIGITS[(digest[i] >> 4) & 0xF] || bytes[hexAt + 2 * i + 1] != HEX_DIGITS[digest[i] & 0xF]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String sha256(String text) {
+        MessageDigest d = SHA256.get();
+        d.reset();
+        return HexFormat.of().formatHex(d.digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

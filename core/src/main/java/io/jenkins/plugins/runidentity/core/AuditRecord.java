@@ -1,6 +1,7 @@
 package io.jenkins.plugins.runidentity.core;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.Collections;
@@ -37,20 +38,28 @@ public final class AuditRecord {
      * @throws IllegalArgumentException describing what is wrong with the line
      */
     public static AuditRecord parse(String line) {
-        int at = line.lastIndexOf(AuditChain.HASH_MEMBER);
-        if (at < 0 || line.length() != at + AuditChain.HASH_MEMBER.length() + 64 + 2 || !line.endsWith("\"}")) {
+        int at = line.length() - (AuditChain.HASH_MEMBER.length() + 64 + 2);
+        if (at < 0 || !line.startsWith(AuditChain.HASH_MEMBER, at) || !line.endsWith("\"}")) {
             throw new IllegalArgumentException("not a sealed record (no trailing \"hash\" member)");
         }
         String hash = line.substring(at + AuditChain.HASH_MEMBER.length(), at + AuditChain.HASH_MEMBER.length() + 64);
-        String canonical = line.substring(0, at) + "}";
-        if (!AuditChain.sha256(canonical).equals(hash)) {
+        // The canonical form is the line up to its hash member, closed: hash those bytes without building it.
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        int canonicalEnd = bytes.length - (AuditChain.HASH_MEMBER.length() + 64 + 2);
+        if (!AuditChain.sha256Matches(bytes, canonicalEnd, canonicalEnd + AuditChain.HASH_MEMBER.length())) {
             throw new IllegalArgumentException("hash does not match the record's content (the record was changed)");
         }
-        Map<String, Object> json;
-        try {
-            json = JSONObjectUtils.parse(canonical);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("not valid JSON");
+        // Fast path: the whole line in the simple shape is the canonical members plus "hash" (a canonical form that
+        // already had a "hash" member would be a duplicate, and goes the general way).
+        Map<String, Object> json = FlatJson.parse(bytes);
+        if (json != null) {
+            json.remove("hash");
+        } else {
+            try {
+                json = JSONObjectUtils.parse(line.substring(0, at) + "}");
+            } catch (ParseException e) {
+                throw new IllegalArgumentException("not valid JSON");
+            }
         }
         Object seq = json.get("seq"), time = json.get("time"), type = json.get("event"), prev = json.get("prev");
         if (!(seq instanceof Long) || !(time instanceof String) || !(type instanceof String) || !(prev instanceof String)) {
@@ -58,7 +67,7 @@ public final class AuditRecord {
         }
         Instant t;
         try {
-            t = Instant.parse((String) time);
+            t = FlatJson.instant((String) time);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("time is not an ISO-8601 instant");
         }

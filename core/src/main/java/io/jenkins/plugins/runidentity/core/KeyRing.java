@@ -49,7 +49,8 @@ final class KeyRing implements JWKSource<SecurityContext> {
     private volatile Loaded loaded;
     private volatile long lastReloadNanos;
 
-    private record Loaded(List<StoredKey> keys, StoredKey active, JWSSigner signer) {}
+    /** {@code publicJwks} is in the order of {@code keys}: made once per load, so verifiers can cache per JWK object. */
+    private record Loaded(List<StoredKey> keys, List<JWK> publicJwks, StoredKey active, JWSSigner signer) {}
 
     /** The outcome of one transition: what is stored now, the audit events for it, and (if forced) the rotation. */
     record Step(List<StoredKey> keys, List<AuditEvent> events, KeyRotation rotation) {}
@@ -238,7 +239,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
                         + issuer.algorithm() + "; was the algorithm changed after the key was made?");
             }
         }
-        loaded = new Loaded(List.copyOf(keys), active, signer);
+        loaded = new Loaded(List.copyOf(keys), keys.stream().map(StoredKey::publicJwk).toList(), active, signer);
         lastReloadNanos = System.nanoTime();
     }
 
@@ -275,9 +276,14 @@ final class KeyRing implements JWKSource<SecurityContext> {
      */
     private JWKSet published(Loaded l) {
         Instant now = clock.instant();
-        return new JWKSet(l.keys.stream()
-                .filter(k -> k.state() != StoredKey.State.RETIRED || now.isBefore(k.retired().plus(retention)))
-                .map(StoredKey::publicJwk).toList());
+        List<JWK> out = new java.util.ArrayList<>(l.keys.size());
+        for (int i = 0; i < l.keys.size(); i++) {
+            StoredKey k = l.keys.get(i);
+            if (k.state() != StoredKey.State.RETIRED || now.isBefore(k.retired().plus(retention))) {
+                out.add(l.publicJwks.get(i));
+            }
+        }
+        return new JWKSet(out);
     }
 
     List<StoredKey> keys() {

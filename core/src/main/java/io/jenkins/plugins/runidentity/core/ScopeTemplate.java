@@ -39,6 +39,11 @@ public record ScopeTemplate(String id, String description, List<String> audience
     public ScopeTemplate {
         IssuerConfig.checkId("template", id);
         String where = "template '" + id + "'";
+        for (List<String> l : java.util.Arrays.asList(audiences, scope, allowedJobs, allowedBranches, issuers)) {
+            if (l != null && l.stream().anyMatch(java.util.Objects::isNull)) {
+                throw new ConfigurationException(where + ": a list setting has an empty entry");
+            }
+        }
         description = description == null ? "" : description;
         audiences = List.copyOf(audiences == null ? List.of() : audiences);
         if (audiences.isEmpty()) {

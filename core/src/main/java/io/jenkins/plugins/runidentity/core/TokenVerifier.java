@@ -27,6 +27,7 @@ import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,8 @@ public final class TokenVerifier {
     private final Predicate<String> revoked;
     private final StatusListClient statusList;
     private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
+    private static final int VERIFIER_CACHE_SIZE = 16;
+    private static volatile CachedVerifier[] verifierCache = new CachedVerifier[0];
 
     private TokenVerifier(Builder b) {
         this.issuer = b.issuer;
@@ -120,7 +123,12 @@ public final class TokenVerifier {
         if (token.length() > MAX_TOKEN_LENGTH) {
             throw reject("the token is " + token.length() + " characters long; the limit is " + MAX_TOKEN_LENGTH);
         }
-        int dots = (int) token.chars().filter(c -> c == '.').count();
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            if (token.charAt(i) == '.') {
+                dots++;
+            }
+        }
         if (dots == 4) {
             throw reject("an encrypted token (JWE) was given; only signed tokens (JWS) are accepted");
         }
@@ -137,7 +145,7 @@ public final class TokenVerifier {
         Map<String, Object> claims;
         try {
             jwt = SignedJWT.parse(token);
-            claims = jwt.getPayload().toJSONObject();
+            claims = claimsOf(jwt);
         } catch (ParseException | RuntimeException e) {
             // Parser messages may quote token content: give a fixed one.
             throw reject("malformed token: the header or payload is not base64url-encoded JSON, has duplicate members, or names an unknown algorithm");
@@ -229,15 +237,10 @@ public final class TokenVerifier {
         }
         for (JWK jwk : candidates) {
             try {
-                Key key = switch (jwk.getKeyType().getValue()) {
-                    case "RSA" -> jwk.toRSAKey().toRSAPublicKey();
-                    case "EC" -> jwk.toECKey().toECPublicKey();
-                    default -> null;
-                };
-                if (key == null) {
+                JWSVerifier v = verifierFor(header, jwk);
+                if (v == null) {
                     continue;
                 }
-                JWSVerifier v = VERIFIERS.createJWSVerifier(header, key);
                 if (jwt.verify(v)) {
                     return;
                 }
@@ -251,6 +254,49 @@ public final class TokenVerifier {
     private static boolean isBase64Url(int c) {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
     }
+
+    /** The payload as a JSON object: read by {@link FlatJson} when it has the engine's own flat shape, else by Nimbus. */
+    private static Map<String, Object> claimsOf(SignedJWT jwt) throws ParseException {
+        try {
+            Map<String, Object> flat = FlatJson.parse(java.util.Base64.getUrlDecoder().decode(jwt.getParsedParts()[1].toString()));
+            if (flat != null) {
+                return flat;
+            }
+        } catch (IllegalArgumentException e) {
+            // not base64url as the JDK reads it: let Nimbus decide
+        }
+        return jwt.getPayload().toJSONObject();
+    }
+
+    /**
+     * The verifier for a key, made once per key object and algorithm: turning a JWK into a public key and a verifier
+     * costs about as much as checking an RS256 signature. Key sources hand out the same JWK objects until their
+     * keys change, so a small cache keyed by identity suffices; it starts over when it fills. Nimbus' verifiers
+     * are thread-safe.
+     */
+    private static JWSVerifier verifierFor(JWSHeader header, JWK jwk) throws JOSEException {
+        CachedVerifier[] cache = verifierCache;
+        for (CachedVerifier c : cache) {
+            if (c.jwk() == jwk && c.algorithm().equals(header.getAlgorithm())) {
+                return c.verifier();
+            }
+        }
+        Key key = switch (jwk.getKeyType().getValue()) {
+            case "RSA" -> jwk.toRSAKey().toRSAPublicKey();
+            case "EC" -> jwk.toECKey().toECPublicKey();
+            default -> null;
+        };
+        if (key == null) {
+            return null;
+        }
+        JWSVerifier v = VERIFIERS.createJWSVerifier(header, key);
+        CachedVerifier[] grown = cache.length >= VERIFIER_CACHE_SIZE ? new CachedVerifier[1] : Arrays.copyOf(cache, cache.length + 1);
+        grown[grown.length - 1] = new CachedVerifier(jwk, header.getAlgorithm(), v);
+        verifierCache = grown;
+        return v;
+    }
+
+    private record CachedVerifier(JWK jwk, JWSAlgorithm algorithm, JWSVerifier verifier) {}
 
     private static String string(Map<String, Object> claims, String name) {
         Object v = claims.get(name);

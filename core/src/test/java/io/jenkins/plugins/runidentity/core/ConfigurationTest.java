@@ -89,6 +89,9 @@ public class ConfigurationTest {
             {Map.of("runidentity", Map.of()), "unknown setting 'runidentity'"},
             {List.of(), "the document must be a mapping"},
             {Map.of("runIdentity", Map.of("issuers", List.of(Map.of("id", "a", "url", "https://a.example")),
+                "templates", List.of(Map.of("id", "t", "audiences", java.util.Arrays.asList("x", null), "allowedJobs", "**")))),
+                "runIdentity.templates[0].audiences[1] is empty"},
+            {Map.of("runIdentity", Map.of("issuers", List.of(Map.of("id", "a", "url", "https://a.example")),
                 "templates", List.of(Map.of("id", "t", "audiences", "x", "allowedJobs", "**", "claims", Map.of("iss", "x"))))),
                 "runIdentity.templates[0]: template 't': claim 'iss' is reserved"},
         };

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * The audit log as a file of JSON lines ({@code audit.log}), shared by every process using the folder.
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
  */
 final class FileAuditStore implements AuditStore {
     private static final int CHUNK = 1 << 20;
+    /** Fewer lines than this (every ordinary catch-up) are parsed on the calling thread alone. */
+    private static final int PARALLEL_PARSE_MIN = 512;
 
     private final Path logFile;
     private final Path lockFile;
@@ -194,15 +197,14 @@ final class FileAuditStore implements AuditStore {
             }
             byte[] bytes = buf.array();
             int start = 0;
-            for (int i = 0; i < n; i++) {
-                if (bytes[i] == '\n') {
-                    partial.write(bytes, start, i - start);
-                    deliver(partial.toString(StandardCharsets.UTF_8));
-                    partial.reset();
-                    start = i + 1;
-                    position = at + i + 1;
-                }
+            List<String> lines = new ArrayList<>();
+            List<Long> ends = new ArrayList<>();
+            for (int i; (i = indexOfNewline(bytes, start, n)) >= 0; ) {
+                lines.add(line(partial, bytes, start, i));
+                ends.add(at + i + 1);
+                start = i + 1;
             }
+            deliver(lines, ends);
             partial.write(bytes, start, n - start);
             at += n;
         }
@@ -215,14 +217,58 @@ final class FileAuditStore implements AuditStore {
         return 0;
     }
 
-    private void deliver(String line) {
-        lineNo++;
-        AuditRecord r;
-        try {
-            r = AuditRecord.parse(line);
-        } catch (IllegalArgumentException e) {
-            throw damaged(e.getMessage());
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
         }
+        return -1;
+    }
+
+    /** The line ending at {@code end}: whatever of it an earlier chunk held, then {@code bytes[start, end)}. */
+    private static String line(ByteArrayOutputStream partial, byte[] bytes, int start, int end) {
+        if (partial.size() == 0) {
+            return new String(bytes, start, end - start, StandardCharsets.UTF_8);
+        }
+        partial.write(bytes, start, end - start);
+        String line = partial.toString(StandardCharsets.UTF_8);
+        partial.reset();
+        return line;
+    }
+
+    /**
+     * Delivers whole lines in order, advancing {@link #position} past each one delivered. Reading and hash-checking
+     * a line does not depend on the others, so a long run of lines (a replay on start) is parsed on every core
+     * first; chaining and delivery stay in order, on this thread, and stop at the first bad line as before.
+     */
+    private void deliver(List<String> lines, List<Long> ends) {
+        int count = lines.size();
+        Object[] parsed = new Object[count];
+        if (count >= PARALLEL_PARSE_MIN) {
+            IntStream.range(0, count).parallel().forEach(k -> parsed[k] = parseOrProblem(lines.get(k)));
+        }
+        for (int k = 0; k < count; k++) {
+            Object p = parsed[k] != null ? parsed[k] : parseOrProblem(lines.get(k));
+            lineNo++;
+            if (p instanceof String problem) {
+                throw damaged(problem);
+            }
+            deliver((AuditRecord) p);
+            position = ends.get(k);
+        }
+    }
+
+    /** The record a line holds, or (a String) what is wrong with it. */
+    private static Object parseOrProblem(String line) {
+        try {
+            return AuditRecord.parse(line);
+        } catch (IllegalArgumentException e) {
+            return String.valueOf(e.getMessage());
+        }
+    }
+
+    private void deliver(AuditRecord r) {
         String problem = AuditChain.linkProblem(last, r);
         if (problem != null) {
             throw damaged(problem);
@@ -259,13 +305,9 @@ final class FileAuditStore implements AuditStore {
                 }
                 byte[] bytes = buf.array();
                 int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (bytes[i] == '\n') {
-                        partial.write(bytes, start, i - start);
-                        consumer.accept(partial.toString(StandardCharsets.UTF_8));
-                        partial.reset();
-                        start = i + 1;
-                    }
+                for (int i; (i = indexOfNewline(bytes, start, n)) >= 0; ) {
+                    consumer.accept(line(partial, bytes, start, i));
+                    start = i + 1;
                 }
                 partial.write(bytes, start, n - start);
                 at += n;
