@@ -267,6 +267,7 @@ public final class RunIdentityEngine implements Closeable {
         g.claims().forEach(c::claim);
         String issuerId = g.issuer().id();
         SignedJWT[] jwt = new SignedJWT[1];
+        RequestDeniedException[] tooLong = new RequestDeniedException[1];
         store.audit().append(() -> {
             if (replaces != null && ledger.openTokensOf(sessionId).isEmpty()) {
                 return List.of();
@@ -274,6 +275,16 @@ public final class RunIdentityEngine implements Closeable {
             long[] slot = ledger.nextStatusSlot(issuerId);
             c.claim(Claims.STATUS, Map.of("status_list", Map.of("idx", slot[1], "uri", statusListUri(g.issuer(), slot[0]))));
             jwt[0] = ring.sign(c.build());
+            int length = jwt[0].serialize().length();
+            if (length > TokenVerifier.MAX_TOKEN_LENGTH) {
+                // Never hand out a token that verifiers (ours included) refuse; record the refusal instead.
+                tooLong[0] = new RequestDeniedException("the token would be " + length + " characters long, more than the "
+                        + TokenVerifier.MAX_TOKEN_LENGTH + " that verifiers accept; the run's facts or template '"
+                        + g.template().id() + "' make its claims too long");
+                return List.of(AuditEvent.of(AuditEvent.DENIED, issued).put("issuer", issuerId)
+                        .put("template", g.template().id()).put("job", f.job()).put("build", f.buildNumber())
+                        .put("run", f.runId()).put("owner", owner).put("reason", tooLong[0].getMessage()).build());
+            }
             AuditEvent.Builder minted = AuditEvent.of(AuditEvent.MINTED, issued).put("issuer", issuerId)
                     .put("template", g.template().id()).put("session", sessionId).put("jti", jti).put("sub", g.subject())
                     .put("aud", g.audiences()).put("scope", String.join(" ", g.scope())).put("job", f.job())
@@ -291,6 +302,9 @@ public final class RunIdentityEngine implements Closeable {
                     .put("session", sessionId).put("jti", jti).put("replaces", replaces).put("job", f.job())
                     .put("build", f.buildNumber()).put("exp", expires.getEpochSecond()).build());
         });
+        if (tooLong[0] != null) {
+            throw tooLong[0];
+        }
         if (jwt[0] == null) {
             return null;
         }
@@ -398,10 +412,23 @@ public final class RunIdentityEngine implements Closeable {
         }
         sync();
         try {
-            return Optional.of(v.verify(token));
+            return Optional.of(recorded(issuerId, v.verify(token)));
         } catch (TokenRejectedException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The issuer vouches only for tokens its audit log records as minted and still open, with the same session and
+     * expiry: a token signed with a stolen key, or altered and re-signed, is not one of them.
+     */
+    private VerifiedToken recorded(String issuerId, VerifiedToken t) {
+        SessionLedger.OpenToken open = ledger.openToken(t.jti());
+        if (open == null || !issuerId.equals(open.issuer()) || !open.session().equals(t.claims().get(Claims.SESSION))
+                || open.expiresAt() != t.expiresAt().getEpochSecond()) {
+            throw new TokenRejectedException("the issuer has no record of minting this token, or it was altered since");
+        }
+        return t;
     }
 
     /**
@@ -422,7 +449,7 @@ public final class RunIdentityEngine implements Closeable {
                         + " is not configured here; configured issuers: "
                         + String.join(", ", config.issuers().stream().map(IssuerConfig::url).toList())));
         sync();
-        return introspectionVerifiers.get(issuer.id()).verify(token);
+        return recorded(issuer.id(), introspectionVerifiers.get(issuer.id()).verify(token));
     }
 
     /** Revokes a valid token on its holder's request (RFC 7009). Invalid or unknown tokens are ignored. */
