@@ -36,9 +36,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "exits (block-completed, or block-failed for a non-zero exit) and on SIGINT or SIGTERM (aborted); a session",
             "whose process was killed outright is closed as orphaned by the next command. CMD's exit code is passed through.",
             "",
-            "With --refresh, a fresh token (new id, same session) replaces the token file atomically at about 80 % of each",
-            "token's lifetime, so CMD may run longer than the ttl. The environment variables cannot change once CMD has",
-            "started: long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need the token."},
+            "With --refresh, a fresh token (new id, same session) replaces the token file",
+            "atomically at about 80%% of each token's lifetime, so CMD may run longer than",
+            "the ttl. The environment variables cannot change once CMD has started:",
+            "long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need it."},
         footer = {"", "Example:  run-identity exec --job nightly/backup --ttl 15m -- ./backup.sh --full"})
 final class ExecCommand implements Callable<Integer> {
     @ParentCommand RunIdentityCommand parent;

@@ -80,4 +80,21 @@ public class KeysRotateTest {
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo("run-identity keys rotate: unknown issuer 'nope'; configured issuers: default");
     }
+
+    @Test
+    public void theHelpOfTheNewOptionsRendersCleanly() {
+        java.io.ByteArrayOutputStream picocliWarnings = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream saved = System.err;
+        System.setErr(new java.io.PrintStream(picocliWarnings, true, StandardCharsets.UTF_8));
+        try {
+            Run exec = run("exec", "--help");
+            Run rotate = run("keys", "rotate", "--help");
+            assertThat(exec.out()).contains("--refresh").contains("80% of each token's lifetime")
+                    .contains("must read RUN_IDENTITY_TOKEN_FILE");
+            assertThat(rotate.out()).contains("--issuer=ID");
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(picocliWarnings.toString(StandardCharsets.UTF_8)).doesNotContain("WARN");
+    }
 }

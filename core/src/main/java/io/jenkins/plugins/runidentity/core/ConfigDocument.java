@@ -157,7 +157,7 @@ public final class ConfigDocument {
         for (int i = 0; i < l.size(); i++) {
             String w = text(l.get(i), at + "[" + i + "]");
             if (w == null || w.isBlank()) {
-                throw new ConfigurationException(at + "[" + i + "] is empty");
+                throw new ConfigurationException(at + "[" + i + "] is empty; remove it or give it a value");
             }
             out.add(w);
         }

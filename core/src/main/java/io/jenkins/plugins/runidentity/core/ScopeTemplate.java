@@ -45,7 +45,7 @@ public record ScopeTemplate(String id, String description, List<String> audience
             }
         }
         description = description == null ? "" : description;
-        audiences = List.copyOf(audiences == null ? List.of() : audiences);
+        audiences = copy(where, "audiences", audiences);
         if (audiences.isEmpty()) {
             throw new ConfigurationException(where + ": needs at least one audience");
         }
@@ -54,7 +54,7 @@ public record ScopeTemplate(String id, String description, List<String> audience
                 throw new ConfigurationException(where + ": an audience is empty");
             }
         }
-        scope = List.copyOf(scope == null ? List.of() : scope);
+        scope = copy(where, "scope", scope);
         for (String s : scope) {
             if (s == null || s.isEmpty() || !s.matches("[\\x21\\x23-\\x5B\\x5D-\\x7E]+")) {
                 throw new ConfigurationException(where + ": scope value " + UserText.quote(s)
@@ -86,14 +86,14 @@ public record ScopeTemplate(String id, String description, List<String> audience
             throw new ConfigurationException(where + ": default ttl " + DurationFormat.format(defaultTtl)
                     + " must be positive and at most the maximum ttl " + DurationFormat.format(maxTtl));
         }
-        allowedJobs = List.copyOf(allowedJobs == null ? List.of() : allowedJobs);
+        allowedJobs = copy(where, "allowedJobs", allowedJobs);
         if (allowedJobs.isEmpty()) {
             throw new ConfigurationException(where + ": allowedJobs is empty, so no job could use it; use ** to allow every job");
         }
         allowedJobs.forEach(g -> checkGlob(where, "allowed job", g));
-        allowedBranches = List.copyOf(allowedBranches == null ? List.of() : allowedBranches);
+        allowedBranches = copy(where, "allowedBranches", allowedBranches);
         allowedBranches.forEach(g -> checkGlob(where, "allowed branch", g));
-        issuers = List.copyOf(issuers == null ? List.of() : issuers);
+        issuers = copy(where, "issuers", issuers);
         issuers.forEach(i -> IssuerConfig.checkId("issuer", i));
     }
 
@@ -102,6 +102,17 @@ public record ScopeTemplate(String id, String description, List<String> audience
                          Map<String, String> claims, Duration defaultTtl, Duration maxTtl, List<String> allowedJobs,
                          List<String> allowedBranches, List<String> issuers) {
         this(id, description, audiences, scope, subject, claims, defaultTtl, maxTtl, allowedJobs, allowedBranches, issuers, false);
+    }
+
+    /** An unmodifiable copy; an empty (null) entry is a configuration error, not a NullPointerException. */
+    private static List<String> copy(String where, String what, List<String> values) {
+        if (values == null) {
+            return List.of();
+        }
+        if (values.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new ConfigurationException(where + ": " + what + " has an empty entry");
+        }
+        return List.copyOf(values);
     }
 
     private static void checkFormat(String where, String what, String format) {

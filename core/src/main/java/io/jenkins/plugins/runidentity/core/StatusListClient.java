@@ -75,6 +75,12 @@ public final class StatusListClient {
         }, algorithms);
     }
 
+    /** A client that gets lists from {@code fetch} instead of HTTP; for tests. */
+    static StatusListClient withFetcher(String issuer, JWKSource<SecurityContext> keys, Clock clock,
+                                        Function<URL, Resource> fetch, SigningAlgorithm... algorithms) {
+        return new StatusListClient(issuer, keys, clock, fetch, algorithms);
+    }
+
     /** The issuer whose lists this client trusts. */
     public String issuer() {
         return issuer;

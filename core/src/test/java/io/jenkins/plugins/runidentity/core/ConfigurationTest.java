@@ -94,6 +94,13 @@ public class ConfigurationTest {
             {Map.of("runIdentity", Map.of("issuers", List.of(Map.of("id", "a", "url", "https://a.example")),
                 "templates", List.of(Map.of("id", "t", "audiences", "x", "allowedJobs", "**", "claims", Map.of("iss", "x"))))),
                 "runIdentity.templates[0]: template 't': claim 'iss' is reserved"},
+            // an empty entry in a list (YAML "audiences: [~]"): ParserFuzzTest found it threw NullPointerException
+            {Map.of("runIdentity", Map.of("issuers", List.of(Map.of("id", "a", "url", "https://a.example")),
+                "templates", List.of(Map.of("id", "t", "audiences", java.util.Arrays.asList("x", null), "allowedJobs", "**")))),
+                "runIdentity.templates[0].audiences[1] is empty"},
+            {Map.of("runIdentity", Map.of("issuers", List.of(Map.of("id", "a", "url", "https://a.example")),
+                "templates", List.of(Map.of("id", "t", "audiences", "x", "allowedJobs", java.util.Arrays.asList((Object) null))))),
+                "runIdentity.templates[0].allowedJobs[0] is empty"},
         };
         for (Object[] c : cases) {
             assertThatThrownBy(() -> ConfigDocument.read(c[0])).isInstanceOf(ConfigurationException.class)
