@@ -19,6 +19,10 @@ public final class AuditEvent {
     public static final String KEY_ACTIVATED = "key-activated";
     public static final String KEY_RETIRED = "key-retired";
     public static final String LOG_REPAIRED = "log-repaired";
+    public static final String EXCHANGED = "exchanged";
+    public static final String EXCHANGE_FAILED = "exchange-failed";
+    public static final String DOWNSTREAM_REVOKED = "downstream-revoked";
+    public static final String DOWNSTREAM_REVOKE_FAILED = "downstream-revoke-failed";
 
     private final String type;
     private final Instant time;
