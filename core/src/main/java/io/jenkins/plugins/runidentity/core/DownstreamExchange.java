@@ -236,7 +236,7 @@ public final class DownstreamExchange {
         try {
             return http.send(new DownstreamHttp.Request("POST", URI.create(endpoint), h, body.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new ExchangeFailedException(what + ": cannot reach " + endpoint + ": " + oneLine(e.getMessage()), false);
+            throw new ExchangeFailedException(what + ": no usable answer from " + endpoint + ": " + oneLine(e.getMessage()), false);
         }
     }
 

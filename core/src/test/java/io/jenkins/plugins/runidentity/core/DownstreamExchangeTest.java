@@ -207,8 +207,8 @@ public class DownstreamExchangeTest {
                 + " exchange 'sso' failed: " + REVOKE_URL + " answered 200 'invalid_token': 'Invalid token' (assertion: iss '"
                 + Fixtures.ISSUER_URL + "', sub 'job:payments/api', aud '" + REALM + "', kid '" + engine.keys("corp").get(0).kid() + "')"));
         answers.add(new IOException("connection refused or unreachable"));
-        assertThat(exchange.revoke(t, run, "test").reason()).isEqualTo("revoking the downstream access token of exchange 'sso': cannot"
-                + " reach " + REVOKE_URL + ": connection refused or unreachable");
+        assertThat(exchange.revoke(t, run, "test").reason()).isEqualTo("revoking the downstream access token of exchange 'sso': no usable answer"
+                + " from " + REVOKE_URL + ": connection refused or unreachable");
         assertThat(audit()).contains("downstream-revoke-failed {profile=sso").contains("reason=revoking the downstream");
 
         answer(200, "{\"access_token\":\"f\"}");
@@ -234,7 +234,7 @@ public class DownstreamExchangeTest {
             {429, "{\"error\":\"slow_down\"}", false, "exchange 'sso' failed: " + TOKEN_URL + " answered 429 'slow_down'" + presented},
             {200, "{\"token_type\":\"Bearer\"}", false, "exchange 'sso' failed: " + TOKEN_URL + " answered 200 but without an access_token"},
             {200, "not json", false, "exchange 'sso' failed: " + TOKEN_URL + " answered 200 but not with a JSON object"},
-            {-1, "connection refused or unreachable", false, "exchange 'sso': cannot reach " + TOKEN_URL + ": connection refused or unreachable"},
+            {-1, "connection refused or unreachable", false, "exchange 'sso': no usable answer from " + TOKEN_URL + ": connection refused or unreachable"},
         };
         for (Object[] c : cases) {
             answers.clear();
