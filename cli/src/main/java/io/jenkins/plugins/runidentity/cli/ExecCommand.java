@@ -3,7 +3,9 @@ package io.jenkins.plugins.runidentity.cli;
 import io.jenkins.plugins.runidentity.core.CloseReason;
 import io.jenkins.plugins.runidentity.core.DownstreamRevocation;
 import io.jenkins.plugins.runidentity.core.ExchangeFailedException;
+import io.jenkins.plugins.runidentity.core.IssuedToken;
 import io.jenkins.plugins.runidentity.core.MintRequest;
+import io.jenkins.plugins.runidentity.core.RequestDeniedException;
 import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import io.jenkins.plugins.runidentity.core.Session;
@@ -13,9 +15,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +37,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "(the token id), RUN_IDENTITY_EXPIRES_AT (ISO-8601) and RUN_IDENTITY_ISSUER. The session is closed when CMD",
             "exits (block-completed, or block-failed for a non-zero exit) and on SIGINT or SIGTERM (aborted); a session",
             "whose process was killed outright is closed as orphaned by the next command. CMD's exit code is passed through.",
+            "",
+            "With --refresh, a fresh token (new id, same session) replaces the token file atomically at about 80 % of each",
+            "token's lifetime, so CMD may run longer than the ttl. The environment variables cannot change once CMD has",
+            "started: long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need the token.",
             "",
             "With --exchange PROFILE, the run's identity is first exchanged downstream (see docs/federation.md); CMD also gets",
             "RUN_IDENTITY_EXCHANGED_TOKEN, RUN_IDENTITY_EXCHANGED_TOKEN_FILE (0600), RUN_IDENTITY_EXCHANGED_TOKEN_TYPE and,",
@@ -64,6 +74,9 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--exchange", paramLabel = "PROFILE", description = "Exchange the identity with this exchange profile first.")
     String exchange;
 
+    @Option(names = "--refresh", description = "Keep a valid token in RUN_IDENTITY_TOKEN_FILE for as long as CMD runs.")
+    boolean refresh;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -72,6 +85,7 @@ final class ExecCommand implements Callable<Integer> {
     private boolean finished;
     private volatile Process process;
     private volatile DownstreamAccess downstream;
+    private ScheduledExecutorService refresher;
 
     @Override
     public Integer call() throws Exception {
@@ -123,6 +137,14 @@ final class ExecCommand implements Callable<Integer> {
             if (downstream != null) {
                 downstream.export(tokenDir, env);
             }
+            if (refresh) {
+                refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "run-identity-exec-refresh");
+                    t.setDaemon(true);
+                    return t;
+                });
+                scheduleRefresh(engine, session.id(), session.token(), tokenFile);
+            }
             try {
                 process = pb.start();
             } catch (IOException e) {
@@ -147,12 +169,49 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
+    /** The moment to replace a token: at 80 % of its lifetime. */
+    static Instant refreshAt(IssuedToken t) {
+        Duration life = Duration.between(t.issuedAt(), t.expiresAt());
+        return t.issuedAt().plus(life.multipliedBy(4).dividedBy(5));
+    }
+
+    private void scheduleRefresh(RunIdentityEngine engine, String sessionId, IssuedToken current,
+                                 Path tokenFile) {
+        long delay = Math.max(0, Duration.between(Instant.now(), refreshAt(current)).toMillis());
+        refresher.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void refreshOnce(RunIdentityEngine engine, String sessionId, IssuedToken current,
+                             Path tokenFile) {
+        synchronized (lock) {
+            if (finished) {
+                return;
+            }
+            try {
+                Session fresh = engine.refresh(sessionId);
+                writePrivate(tokenFile, fresh.token().revealSerialized());
+                scheduleRefresh(engine, sessionId, fresh.token(), tokenFile);
+            } catch (RequestDeniedException e) {
+                spec.commandLine().getErr().println("run-identity exec: the token can no longer be refreshed: " + e.getMessage());
+            } catch (RuntimeException | IOException e) {
+                // A passing problem (state briefly unavailable): try again soon while the current token still lives.
+                spec.commandLine().getErr().println("run-identity exec: refreshing the token failed, retrying in 5s: " + e.getMessage());
+                if (Instant.now().plusSeconds(5).isBefore(current.expiresAt())) {
+                    refresher.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), 5, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
+
     private void finish(RunIdentityEngine engine, Session session, CloseReason reason, Path tokenDir) {
         synchronized (lock) {
             if (finished) {
                 return;
             }
             finished = true;
+            if (refresher != null) {
+                refresher.shutdownNow();
+            }
             DownstreamAccess d = downstream;
             if (d != null) {
                 DownstreamRevocation r = d.end();

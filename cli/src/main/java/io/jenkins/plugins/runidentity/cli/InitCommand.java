@@ -37,7 +37,8 @@ final class InitCommand implements Callable<Integer> {
         PrivateFiles.directory(home.dir());
         PrivateFiles.writeAtomically(home.configFile(), sampleConfig(issuerUrl).getBytes(StandardCharsets.UTF_8));
         try (RunIdentityEngine engine = home.open(Clock.systemUTC())) {
-            String kid = engine.keys("default").get(0).kid();
+            String kid = engine.keys("default").stream().filter(k -> k.state() == io.jenkins.plugins.runidentity.core.StoredKey.State.ACTIVE)
+                    .findFirst().orElseThrow().kid();
             spec.commandLine().getOut().printf("initialized %s%n  issuer   default  %s  (key %s)%n  template default  any job,"
                     + " audience run-identity, 10m tokens (1h at most)%n  config   %s%n", home.dir(), issuerUrl, kid, home.configFile());
         }
@@ -55,7 +56,8 @@ final class InitCommand implements Callable<Integer> {
                     # url: the exact 'iss' of every token. Relying parties fetch <url>/.well-known/openid-configuration
                     #      and <url>/jwks. https, or plain http on a loopback address only. No trailing slash.
                     # algorithm: RS256 (widest support) or ES256.
-                    # rotationPeriod: how long a key signs before the next one takes over.
+                    # rotationPeriod: how long a key signs before the next one takes over. The next key is in the
+                    #      JWKS long before it signs; 'run-identity keys rotate' rotates at once.
                     - id: default
                       url: %s
                       algorithm: RS256
@@ -67,6 +69,7 @@ final class InitCommand implements Callable<Integer> {
                     # Reserved claims (iss sub aud exp nbf iat jti scope sid status job ...) cannot be set here.
                     # allowedJobs / allowedBranches: globs; * matches within a '/' segment, ** across segments.
                     # issuers: the issuer ids this template may be used with (empty: all).
+                    # boundByRun: true caps each token's exp at the run's deadline when one is known.
                     - id: default
                       description: Any job; audience run-identity; 10 minute tokens
                       audiences: [run-identity]

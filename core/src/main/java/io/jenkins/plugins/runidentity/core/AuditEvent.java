@@ -18,6 +18,8 @@ public final class AuditEvent {
     public static final String KEY_PUBLISHED = "key-published";
     public static final String KEY_ACTIVATED = "key-activated";
     public static final String KEY_RETIRED = "key-retired";
+    public static final String KEY_REMOVED = "key-removed";
+    public static final String REFRESHED = "refreshed";
     public static final String LOG_REPAIRED = "log-repaired";
     public static final String EXCHANGED = "exchanged";
     public static final String EXCHANGE_FAILED = "exchange-failed";

@@ -23,6 +23,8 @@ public final class Claims {
     public static final String NODE = "node";
     public static final String CAUSE = "cause";
     public static final String CONTROLLER = "controller";
+    /** Where the token's revocation status is published (draft-ietf-oauth-status-list). */
+    public static final String STATUS = "status";
 
     /**
      * Reserved: registered JWT claims, the engine's run claims, and claims relying parties give meaning to
@@ -31,7 +33,7 @@ public final class Claims {
     public static final Set<String> RESERVED = Set.of(
             ISSUER, SUBJECT, AUDIENCE, ISSUED_AT, NOT_BEFORE, EXPIRES, TOKEN_ID, SCOPE, SESSION, TEMPLATE, JOB,
             BUILD_NUMBER, RUN_ID, BUILD_URL, BRANCH, CHANGE, NODE, CAUSE, CONTROLLER,
-            "status", "cnf", "azp", "nonce", "auth_time", "acr", "amr", "act", "may_act", "client_id", "typ",
+            STATUS, "cnf", "azp", "nonce", "auth_time", "acr", "amr", "act", "may_act", "client_id", "typ",
             "token_type", "active", "at_hash", "c_hash", "sub_jwk", "events", "txn");
 
     private Claims() {}

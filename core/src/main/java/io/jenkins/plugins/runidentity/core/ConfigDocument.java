@@ -32,6 +32,7 @@ import java.util.TreeSet;
  *       allowedJobs: ["payments/**"]
  *       allowedBranches: [main]
  *       issuers: [default]
+ *       boundByRun: true          # cap exp at the run's deadline when known
  *   notBeforeBackdate: 30s
  *   leeway: 60s
  *   exchanges:
@@ -53,7 +54,7 @@ public final class ConfigDocument {
     private static final Set<String> ROOT_KEYS = Set.of("issuers", "templates", "notBeforeBackdate", "leeway", "exchanges");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "url", "algorithm", "rotationPeriod");
     private static final Set<String> TEMPLATE_KEYS = Set.of("id", "description", "audiences", "scope", "subject", "claims",
-            "defaultTtl", "maxTtl", "allowedJobs", "allowedBranches", "issuers");
+            "defaultTtl", "maxTtl", "allowedJobs", "allowedBranches", "issuers", "boundByRun");
     private static final Set<String> EXCHANGE_KEYS = Set.of("id", "grant", "tokenEndpoint", "clientId", "issuer", "template",
             "discovery", "assertionAudience", "assertionTtl", "scope", "audience", "revocationEndpoint", "clientSecret");
 
@@ -95,7 +96,8 @@ public final class ConfigDocument {
                         words(m.get("audiences"), at + ".audiences"), words(m.get("scope"), at + ".scope"),
                         text(m.get("subject"), at + ".subject"), claims, duration(m.get("defaultTtl"), at + ".defaultTtl"),
                         duration(m.get("maxTtl"), at + ".maxTtl"), words(m.get("allowedJobs"), at + ".allowedJobs"),
-                        words(m.get("allowedBranches"), at + ".allowedBranches"), words(m.get("issuers"), at + ".issuers")));
+                        words(m.get("allowedBranches"), at + ".allowedBranches"), words(m.get("issuers"), at + ".issuers"),
+                        bool(m.get("boundByRun"), at + ".boundByRun")));
             } catch (ConfigurationException e) {
                 throw new ConfigurationException(at + ": " + e.getMessage());
             }
@@ -194,6 +196,19 @@ public final class ConfigDocument {
             out.add(text(l.get(i), at + "[" + i + "]"));
         }
         return out;
+    }
+
+    private static boolean bool(Object v, String at) {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof String s && (s.equals("true") || s.equals("false"))) {
+            return Boolean.parseBoolean(s);
+        }
+        throw new ConfigurationException(at + " must be true or false");
     }
 
     private static Duration duration(Object v, String at) {

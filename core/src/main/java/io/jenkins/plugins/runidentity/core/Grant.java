@@ -1,6 +1,7 @@
 package io.jenkins.plugins.runidentity.core;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -15,5 +16,18 @@ public record Grant(IssuerConfig issuer, ScopeTemplate template, RunFacts facts,
         audiences = List.copyOf(audiences);
         scope = List.copyOf(scope);
         claims = Map.copyOf(claims);
+    }
+
+    /**
+     * When a token issued at {@code issued} expires: after the granted ttl, or at the run's deadline if the template
+     * is bound by the run and the deadline comes first. Never later than the ttl allows.
+     */
+    public Instant expiresAt(Instant issued) {
+        Instant byTtl = issued.plus(ttl);
+        Instant deadline = facts.deadline();
+        if (template.boundByRun() && deadline != null && deadline.isBefore(byTtl)) {
+            return deadline;
+        }
+        return byTtl;
     }
 }

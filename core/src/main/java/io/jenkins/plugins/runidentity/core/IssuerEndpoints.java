@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The meaning of every HTTP endpoint, independent of any server: each issuer serves, below its URL's path,
  * {@code /.well-known/openid-configuration}, {@code /jwks}, {@code POST /introspect} (RFC 7662) and
- * {@code POST /revoke} (RFC 7009). Bad requests get RFC 6749-style JSON errors; nothing here answers with a
+ * {@code POST /revoke} (RFC 7009) and {@code /status/{list}} (token status list, draft-ietf-oauth-status-list-20).
+ * Bad requests get RFC 6749-style JSON errors; nothing here answers with a
  * stack trace. Tokens are accepted only in form bodies, never in URLs.
  */
 public final class IssuerEndpoints {
@@ -22,6 +23,7 @@ public final class IssuerEndpoints {
     static final String JWKS = "/jwks";
     static final String INTROSPECT = "/introspect";
     static final String REVOKE = "/revoke";
+    static final String STATUS = "/status";
     /** How long relying parties may cache discovery and JWKS. */
     public static final int CACHE_SECONDS = 300;
 
@@ -57,6 +59,10 @@ public final class IssuerEndpoints {
                 case REVOKE:
                     return form(request).orElse(form -> revoke(issuer, form));
                 default:
+                    if (rest.startsWith(STATUS + "/")) {
+                        String list = rest.substring(STATUS.length() + 1);
+                        return onlyGet(request).orElse(() -> statusList(issuer, list));
+                    }
                     break;
             }
         }
@@ -77,13 +83,29 @@ public final class IssuerEndpoints {
         doc.put("claims_supported", List.of(Claims.ISSUER, Claims.SUBJECT, Claims.AUDIENCE, Claims.ISSUED_AT,
                 Claims.NOT_BEFORE, Claims.EXPIRES, Claims.TOKEN_ID, Claims.SCOPE, Claims.SESSION, Claims.TEMPLATE,
                 Claims.JOB, Claims.BUILD_NUMBER, Claims.RUN_ID, Claims.BUILD_URL, Claims.BRANCH, Claims.CHANGE,
-                Claims.NODE, Claims.CAUSE, Claims.CONTROLLER));
+                Claims.NODE, Claims.CAUSE, Claims.CONTROLLER, Claims.STATUS));
         return EndpointResponse.json(200, doc, "application/json", "public, max-age=" + CACHE_SECONDS);
     }
 
     private EndpointResponse jwks(IssuerConfig issuer) {
         return EndpointResponse.json(200, engine.publishedKeys(issuer.id()).toJSONObject(true), "application/json",
                 "public, max-age=" + CACHE_SECONDS);
+    }
+
+    /** A signed status list token; list numbers are decimal, from 1, without leading zeros. */
+    private EndpointResponse statusList(IssuerConfig issuer, String list) {
+        if (!list.matches("[1-9][0-9]{0,8}")) {
+            return EndpointResponse.error(404, "not_found", "status lists are numbered 1, 2, 3, ...");
+        }
+        return engine.statusListToken(issuer.id(), Long.parseLong(list)).map(jwt -> {
+            Map<String, String> h = new LinkedHashMap<>();
+            h.put("Content-Type", "application/" + StatusList.TYPE);
+            // The token's own ttl governs; HTTP caches get the same figure.
+            h.put("Cache-Control", "public, max-age=" + StatusList.TTL_SECONDS);
+            h.put("X-Content-Type-Options", "nosniff");
+            h.put("Access-Control-Allow-Origin", "*");
+            return new EndpointResponse(200, h, jwt.getBytes(StandardCharsets.US_ASCII));
+        }).orElseGet(() -> EndpointResponse.error(404, "not_found", "issuer '" + issuer.id() + "' has no status list " + list));
     }
 
     private EndpointResponse introspect(IssuerConfig issuer, Map<String, String> form) {

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.runidentity.core;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,9 +20,11 @@ import java.util.Set;
  * @param node        where the run executes, or null
  * @param cause       why the run started, or null
  * @param controller  the identity of the controller or host that owns the run, or null
+ * @param deadline    when the run (or the enclosing block) will be stopped, e.g. by a timeout, or null if unknown;
+ *                    templates with {@link ScopeTemplate#boundByRun()} cap {@code exp} at it
  */
 public record RunFacts(String job, long buildNumber, String runId, String buildUrl, String branch, String change,
-                       String node, String cause, String controller) {
+                       String node, String cause, String controller, Instant deadline) {
 
     /** Variable names a template format may use. Facts that a run lacks are absent, not empty. */
     public static final Set<String> VARIABLES = Set.of(
@@ -37,6 +41,15 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
         if (runId == null || runId.isBlank()) {
             runId = job + "#" + buildNumber;
         }
+        if (deadline != null) {
+            deadline = deadline.truncatedTo(ChronoUnit.SECONDS); // exp is whole seconds; never round up past it
+        }
+    }
+
+    /** Facts of a run whose deadline is unknown. */
+    public RunFacts(String job, long buildNumber, String runId, String buildUrl, String branch, String change,
+                    String node, String cause, String controller) {
+        this(job, buildNumber, runId, buildUrl, branch, change, node, cause, controller, null);
     }
 
     public static Builder builder(String job, long buildNumber) {
@@ -69,6 +82,7 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
         private final String job;
         private final long buildNumber;
         private String runId, buildUrl, branch, change, node, cause, controller;
+        private Instant deadline;
 
         private Builder(String job, long buildNumber) {
             this.job = job;
@@ -82,9 +96,11 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
         public Builder node(String v) { this.node = v; return this; }
         public Builder cause(String v) { this.cause = v; return this; }
         public Builder controller(String v) { this.controller = v; return this; }
+        /** When the run will be stopped (an enclosing timeout), if known. */
+        public Builder deadline(Instant v) { this.deadline = v; return this; }
 
         public RunFacts build() {
-            return new RunFacts(job, buildNumber, runId, buildUrl, branch, change, node, cause, controller);
+            return new RunFacts(job, buildNumber, runId, buildUrl, branch, change, node, cause, controller, deadline);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.runidentity.core;
 
+import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
@@ -35,6 +37,13 @@ public final class RunIdentityEngine implements Closeable {
     private final SessionLedger ledger = new SessionLedger();
     private final SecureRandom random = new SecureRandom();
     private final IssuerEndpoints endpoints;
+    /** Sessions this engine opened and has not closed: what a refresh asks for again. Never holds a token. */
+    private final Map<String, Opened> opened = new ConcurrentHashMap<>();
+    private final Map<String, SignedStatusList> statusListCache = new ConcurrentHashMap<>();
+
+    private record Opened(String issuerId, String template, RunFacts facts, MintRequest request) {}
+
+    private record SignedStatusList(long version, String kid, Instant issued, String jwt) {}
 
     private RunIdentityEngine(EngineConfig config, StateStore store, Clock clock) {
         this.config = config;
@@ -43,7 +52,7 @@ public final class RunIdentityEngine implements Closeable {
         this.policy = new TokenPolicy(config);
         this.endpoints = new IssuerEndpoints(this);
         for (IssuerConfig issuer : config.issuers()) {
-            KeyRing ring = new KeyRing(issuer, store.keys(), clock);
+            KeyRing ring = new KeyRing(issuer, store.keys(), clock, retention(config, issuer));
             rings.put(issuer.id(), ring);
             introspectionVerifiers.put(issuer.id(), TokenVerifier.builder().issuer(issuer.url()).anyAudienceForIntrospection()
                     .algorithms(issuer.algorithm()).keys(ring).leeway(config.leeway()).expiryLeeway(Duration.ZERO)
@@ -52,19 +61,67 @@ public final class RunIdentityEngine implements Closeable {
     }
 
     /**
+     * How long a retired key of {@code issuer} must stay published: the longest lifetime of anything it may have
+     * signed (a token of any template usable with it, or a status list token) plus the verification leeway.
+     */
+    private static Duration retention(EngineConfig config, IssuerConfig issuer) {
+        Duration longest = StatusList.VALIDITY;
+        for (ScopeTemplate t : config.templates()) {
+            if ((t.issuers().isEmpty() || t.issuers().contains(issuer.id())) && t.maxTtl().compareTo(longest) > 0) {
+                longest = t.maxTtl();
+            }
+        }
+        return longest.plus(config.leeway());
+    }
+
+    /**
      * Starts the engine on a store: replays the audit log (failing clearly if it is damaged) and makes sure every
-     * issuer has a signing key.
+     * issuer has a signing key and a published next key, rotating any key whose period has passed.
      */
     public static RunIdentityEngine start(EngineConfig config, StateStore store, Clock clock) {
         RunIdentityEngine engine = new RunIdentityEngine(config, store, clock);
         store.audit().subscribe(engine.ledger::apply);
         store.audit().poll();
-        List<AuditEvent> keyEvents = new ArrayList<>();
-        engine.rings.values().forEach(ring -> keyEvents.addAll(ring.ensureActiveKey()));
-        if (!keyEvents.isEmpty()) {
-            store.audit().append(() -> keyEvents);
-        }
+        engine.rings.values().forEach(engine::maintainKeys);
         return engine;
+    }
+
+    /**
+     * Applies the key transitions that are due (see {@link KeyRing}). The change happens inside the audit append,
+     * so its records follow it immediately and two processes never both rotate.
+     */
+    private void maintainKeys(KeyRing ring) {
+        if (ring.maintenanceDue()) {
+            store.audit().append(ring::maintain);
+        }
+    }
+
+    /**
+     * Rotates an issuer's signing key now: the published next key starts signing, the active one is retired (it
+     * stays published until every token it signed has expired) and a new next key is published. A next key that
+     * has been published for less than one JWKS cache period is not activated, since relying parties may not have
+     * it yet; then nothing changes and the result says when the rotation is possible.
+     *
+     * @throws IllegalArgumentException for an unknown issuer
+     */
+    public KeyRotation rotateKeys(String issuerId) {
+        KeyRing ring = ring(issuerId);
+        KeyRotation[] result = new KeyRotation[1];
+        store.audit().append(() -> {
+            KeyRing.Step step = ring.rotate();
+            result[0] = step.rotation();
+            return step.events();
+        });
+        return result[0];
+    }
+
+    private KeyRing ring(String issuerId) {
+        KeyRing ring = rings.get(issuerId);
+        if (ring == null) {
+            throw new IllegalArgumentException("unknown issuer " + UserText.quote(issuerId) + "; configured issuers: "
+                    + String.join(", ", config.issuerIds()));
+        }
+        return ring;
     }
 
     public EngineConfig config() {
@@ -100,24 +157,92 @@ public final class RunIdentityEngine implements Closeable {
      * @throws RequestDeniedException after recording a {@code denied} event
      */
     public Session openSession(MintRequest request, RunFacts facts, String owner) {
-        Grant grant;
+        Instant issued = now();
+        Grant grant = decide(request, facts, owner, issued);
+        String sessionId = randomId(12);
+        IssuedToken token = mint(grant, sessionId, owner, issued, null);
+        if (token == null) {
+            throw new IllegalStateException("a new session cannot be closed before its first token");
+        }
+        opened.put(sessionId, new Opened(grant.issuer().id(), grant.template().id(), facts, request));
+        return new Session(sessionId, grant.issuer().id(), grant.template().id(), facts, token, request);
+    }
+
+    /**
+     * Mints a fresh token (new {@code jti}, new status index, same session) for a session this engine opened. The
+     * request is decided again against the current configuration, so a narrowed template applies at once. Earlier
+     * tokens of the session stay valid until they expire or the session closes; closing revokes them all.
+     *
+     * @throws RunIdentityException if the session is unknown here or already closed
+     * @throws RequestDeniedException if policy now refuses the request (audited)
+     */
+    public Session refresh(String sessionId) {
+        Opened o = opened.get(sessionId);
+        if (o == null) {
+            throw new RunIdentityException("session " + UserText.quote(sessionId)
+                    + " was not opened by this process or is already closed; open a new session instead");
+        }
+        return refresh(new Session(sessionId, o.issuerId(), o.template(), o.facts(), null, o.request()));
+    }
+
+    /**
+     * Like {@link #refresh(String)}, for an adapter that kept the session itself (for example across a restart of
+     * the process that opened it). The session must still be open and belong to the same issuer and run.
+     */
+    public Session refresh(Session session) {
+        sync();
+        List<SessionLedger.OpenToken> open = ledger.openTokensOf(session.id());
+        if (open.isEmpty()) {
+            opened.remove(session.id());
+            throw new RunIdentityException("session " + UserText.quote(session.id())
+                    + " is closed (its tokens were revoked) and cannot be refreshed");
+        }
+        SessionLedger.OpenToken latest = open.get(open.size() - 1);
+        if (!latest.issuer().equals(session.issuerId()) || !latest.job().equals(session.facts().job())
+                || latest.build() != session.facts().buildNumber()) {
+            throw new RunIdentityException("session " + UserText.quote(session.id()) + " belongs to issuer '" + latest.issuer()
+                    + "' and run " + UserText.quote(latest.job() + "#" + latest.build()) + ", not to the one given");
+        }
+        Instant issued = now();
+        Grant grant = decide(session.request(), session.facts(), latest.owner(), issued);
+        IssuedToken token = mint(grant, session.id(), latest.owner(), issued, latest.jti());
+        if (token == null) {
+            opened.remove(session.id());
+            throw new RunIdentityException("session " + UserText.quote(session.id())
+                    + " was closed while it was being refreshed; no token was minted");
+        }
+        return new Session(session.id(), grant.issuer().id(), grant.template().id(), session.facts(), token, session.request());
+    }
+
+    /** Decides a request, auditing a refusal. A run whose deadline has passed gets nothing. */
+    private Grant decide(MintRequest request, RunFacts facts, String owner, Instant issued) {
         try {
-            grant = policy.decide(request, facts);
+            Grant grant = policy.decide(request, facts);
+            if (!grant.expiresAt(issued).isAfter(issued)) {
+                throw new RequestDeniedException("run " + UserText.quote(facts.runId()) + " reached its time limit at "
+                        + facts.deadline() + " and template '" + grant.template().id() + "' is bound by the run");
+            }
+            return grant;
         } catch (RequestDeniedException e) {
-            AuditEvent denied = AuditEvent.of(AuditEvent.DENIED, now()).put("issuer", request.issuer())
+            AuditEvent denied = AuditEvent.of(AuditEvent.DENIED, issued).put("issuer", request.issuer())
                     .put("template", request.template()).put("job", facts.job()).put("build", facts.buildNumber())
                     .put("run", facts.runId()).put("owner", owner).put("reason", e.getMessage()).build();
             store.audit().append(() -> List.of(denied));
             throw e;
         }
-        String sessionId = randomId(12);
-        IssuedToken token = mint(grant, sessionId, owner);
-        return new Session(sessionId, grant.issuer().id(), grant.template().id(), facts, token);
     }
 
-    private IssuedToken mint(Grant g, String sessionId, String owner) {
-        Instant issued = now();
-        Instant expires = issued.plus(g.ttl());
+    /**
+     * Signs and records a token. Its status index is allocated, and (for a refresh) the session is checked to be
+     * still open, inside the audit append: atomically with respect to every process sharing the store.
+     *
+     * @param replaces the jti this token refreshes, or null for a session's first token
+     * @return the token, or null if {@code replaces} was given and the session closed meanwhile
+     */
+    private IssuedToken mint(Grant g, String sessionId, String owner, Instant issued, String replaces) {
+        KeyRing ring = rings.get(g.issuer().id());
+        maintainKeys(ring);
+        Instant expires = g.expiresAt(issued);
         String jti = randomId(16);
         RunFacts f = g.facts();
         JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
@@ -140,16 +265,78 @@ public final class RunIdentityEngine implements Closeable {
         putIfPresent(c, Claims.CAUSE, f.cause());
         putIfPresent(c, Claims.CONTROLLER, f.controller());
         g.claims().forEach(c::claim);
-        SignedJWT jwt = rings.get(g.issuer().id()).sign(c.build());
-
-        AuditEvent minted = AuditEvent.of(AuditEvent.MINTED, issued).put("issuer", g.issuer().id())
-                .put("template", g.template().id()).put("session", sessionId).put("jti", jti).put("sub", g.subject())
-                .put("aud", g.audiences()).put("scope", String.join(" ", g.scope())).put("job", f.job())
-                .put("build", f.buildNumber()).put("run", f.runId()).put("iat", issued.getEpochSecond())
-                .put("exp", expires.getEpochSecond()).put("kid", jwt.getHeader().getKeyID()).put("owner", owner).build();
-        store.audit().append(() -> List.of(minted));
+        String issuerId = g.issuer().id();
+        SignedJWT[] jwt = new SignedJWT[1];
+        store.audit().append(() -> {
+            if (replaces != null && ledger.openTokensOf(sessionId).isEmpty()) {
+                return List.of();
+            }
+            long[] slot = ledger.nextStatusSlot(issuerId);
+            c.claim(Claims.STATUS, Map.of("status_list", Map.of("idx", slot[1], "uri", statusListUri(g.issuer(), slot[0]))));
+            jwt[0] = ring.sign(c.build());
+            AuditEvent.Builder minted = AuditEvent.of(AuditEvent.MINTED, issued).put("issuer", issuerId)
+                    .put("template", g.template().id()).put("session", sessionId).put("jti", jti).put("sub", g.subject())
+                    .put("aud", g.audiences()).put("scope", String.join(" ", g.scope())).put("job", f.job())
+                    .put("build", f.buildNumber()).put("run", f.runId()).put("iat", issued.getEpochSecond())
+                    .put("exp", expires.getEpochSecond()).put("kid", jwt[0].getHeader().getKeyID()).put("owner", owner)
+                    .put("status_list", slot[0]).put("status_idx", slot[1]);
+            if (g.template().boundByRun() && f.deadline() != null) {
+                minted.put("deadline", f.deadline().getEpochSecond());
+            }
+            if (replaces == null) {
+                return List.of(minted.build());
+            }
+            minted.put("refreshes", replaces);
+            return List.of(minted.build(), AuditEvent.of(AuditEvent.REFRESHED, issued).put("issuer", issuerId)
+                    .put("session", sessionId).put("jti", jti).put("replaces", replaces).put("job", f.job())
+                    .put("build", f.buildNumber()).put("exp", expires.getEpochSecond()).build());
+        });
+        if (jwt[0] == null) {
+            return null;
+        }
         return new IssuedToken(jti, sessionId, g.issuer().url(), g.subject(), g.audiences(), g.scope(), issued, expires,
-                jwt.serialize());
+                jwt[0].serialize());
+    }
+
+    /** The URI of one of an issuer's status lists, as tokens carry it and its endpoint serves it. */
+    static String statusListUri(IssuerConfig issuer, long list) {
+        return issuer.url() + IssuerEndpoints.STATUS + "/" + list;
+    }
+
+    /**
+     * The signed status list token (draft-ietf-oauth-status-list-20) of list {@code list} of an issuer: typ
+     * {@code statuslist+jwt}, {@code sub} its URI, {@code iat}, {@code exp}, {@code ttl}, and a one-bit list in
+     * which revoked tokens are set. Revocations by any process sharing the store show at once.
+     *
+     * @return empty if no such list exists yet
+     * @throws IllegalArgumentException for an unknown issuer
+     */
+    public Optional<String> statusListToken(String issuerId, long list) {
+        KeyRing ring = ring(issuerId);
+        sync();
+        if (list < 1 || list > ledger.lastStatusList(issuerId)) {
+            return Optional.empty();
+        }
+        maintainKeys(ring);
+        IssuerConfig issuer = config.issuer(issuerId).orElseThrow();
+        SessionLedger.StatusBits bits = ledger.statusBits(issuerId, list);
+        Instant now = now();
+        String cacheKey = issuerId + "/" + list;
+        SignedStatusList cached = statusListCache.get(cacheKey);
+        // Signing costs; an unchanged list is served as signed for a few seconds.
+        if (cached != null && cached.version() == bits.version() && cached.kid().equals(ring.activeKid())
+                && !now.isAfter(cached.issued().plusSeconds(10)) && !now.isBefore(cached.issued())) {
+            return Optional.of(cached.jwt());
+        }
+        String uri = statusListUri(issuer, list);
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(issuer.url()).subject(uri).issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(StatusList.VALIDITY))).claim("ttl", (long) StatusList.TTL_SECONDS)
+                .claim("status_list", Map.of("bits", StatusList.BITS, "lst", StatusList.encode(bits.invalid(), StatusList.CAPACITY)))
+                .build();
+        SignedJWT jwt = ring.sign(claims, new JOSEObjectType(StatusList.TYPE));
+        String serialized = jwt.serialize();
+        statusListCache.put(cacheKey, new SignedStatusList(bits.version(), jwt.getHeader().getKeyID(), now, serialized));
+        return Optional.of(serialized);
     }
 
     private static void putIfPresent(JWTClaimsSet.Builder c, String name, String value) {
@@ -165,6 +352,7 @@ public final class RunIdentityEngine implements Closeable {
      * @return how many tokens this call revoked
      */
     public int closeSession(String sessionId, CloseReason reason) {
+        opened.remove(sessionId);
         return store.audit().append(() -> {
             List<AuditEvent> events = new ArrayList<>();
             for (SessionLedger.OpenToken t : ledger.openTokensOf(sessionId)) {
@@ -253,20 +441,16 @@ public final class RunIdentityEngine implements Closeable {
 
     /** The public keys of an issuer, as its JWKS endpoint serves them. */
     public JWKSet publishedKeys(String issuerId) {
-        KeyRing ring = rings.get(issuerId);
-        if (ring == null) {
-            throw new IllegalArgumentException("unknown issuer " + UserText.quote(issuerId));
-        }
+        KeyRing ring = ring(issuerId);
+        maintainKeys(ring);
         return ring.publishedKeys();
     }
 
     /** An issuer's keys, newest last, without key material. */
     public List<KeyInfo> keys(String issuerId) {
-        KeyRing ring = rings.get(issuerId);
-        if (ring == null) {
-            throw new IllegalArgumentException("unknown issuer " + UserText.quote(issuerId));
-        }
+        KeyRing ring = ring(issuerId);
         ring.reload();
+        maintainKeys(ring);
         return ring.keys().stream().map(k -> new KeyInfo(issuerId, k.kid(), config.issuer(issuerId).orElseThrow().algorithm(),
                 k.state(), k.created(), k.activated(), k.retired())).toList();
     }

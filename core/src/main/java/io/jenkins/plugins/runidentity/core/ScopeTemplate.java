@@ -24,10 +24,12 @@ import java.util.TreeSet;
  * @param allowedJobs     globs over job full names (at least one; {@code **} for every job)
  * @param allowedBranches globs over branch names; empty for no restriction
  * @param issuers         issuer ids this template may be used with; empty for every issuer
+ * @param boundByRun      whether a token's {@code exp} is capped at the run's deadline ({@link RunFacts#deadline()})
+ *                        when one is known; the template's maximum still applies
  */
 public record ScopeTemplate(String id, String description, List<String> audiences, List<String> scope, String subject,
                             Map<String, String> claims, Duration defaultTtl, Duration maxTtl, List<String> allowedJobs,
-                            List<String> allowedBranches, List<String> issuers) {
+                            List<String> allowedBranches, List<String> issuers, boolean boundByRun) {
 
     public static final String DEFAULT_SUBJECT = "job:${job}";
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -90,6 +92,13 @@ public record ScopeTemplate(String id, String description, List<String> audience
         issuers.forEach(i -> IssuerConfig.checkId("issuer", i));
     }
 
+    /** A template whose tokens are not bound by the run's deadline. */
+    public ScopeTemplate(String id, String description, List<String> audiences, List<String> scope, String subject,
+                         Map<String, String> claims, Duration defaultTtl, Duration maxTtl, List<String> allowedJobs,
+                         List<String> allowedBranches, List<String> issuers) {
+        this(id, description, audiences, scope, subject, claims, defaultTtl, maxTtl, allowedJobs, allowedBranches, issuers, false);
+    }
+
     private static void checkFormat(String where, String what, String format) {
         TemplateFormat parsed;
         try {
@@ -136,6 +145,7 @@ public record ScopeTemplate(String id, String description, List<String> audience
         private List<String> allowedJobs = new ArrayList<>();
         private List<String> allowedBranches = new ArrayList<>();
         private List<String> issuers = new ArrayList<>();
+        private boolean boundByRun;
 
         private Builder(String id) {
             this.id = id;
@@ -156,10 +166,12 @@ public record ScopeTemplate(String id, String description, List<String> audience
         public Builder allowedBranches(List<String> v) { allowedBranches = v; return this; }
         public Builder issuers(String... v) { issuers = List.of(v); return this; }
         public Builder issuers(List<String> v) { issuers = v; return this; }
+        /** Caps {@code exp} at the run's deadline when one is known. */
+        public Builder boundByRun(boolean v) { boundByRun = v; return this; }
 
         public ScopeTemplate build() {
             return new ScopeTemplate(id, description, audiences, scope, subject, claims, defaultTtl, maxTtl, allowedJobs,
-                    allowedBranches, issuers);
+                    allowedBranches, issuers, boundByRun);
         }
     }
 }

@@ -8,6 +8,7 @@ package io.jenkins.plugins.runidentity.core;
  * @param template the template's id
  * @param facts    the run
  * @param token    the token minted when the session opened (or last refreshed)
+ * @param request  what the run asked for; a refresh asks for it again
  */
-public record Session(String id, String issuerId, String template, RunFacts facts, IssuedToken token) {
+public record Session(String id, String issuerId, String template, RunFacts facts, IssuedToken token, MintRequest request) {
 }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.runidentity.core;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,19 +15,35 @@ import java.util.Set;
  * order by the {@link AuditStore}. Never a second source of truth.
  */
 final class SessionLedger {
-    /** A minted token whose session has not revoked it. */
-    record OpenToken(String jti, String session, String issuer, long expiresAt, String owner, String job, long build) {}
+    /**
+     * A minted token whose session has not revoked it.
+     *
+     * @param statusList its status list number (from 1), or -1 for tokens minted before status lists existed
+     * @param statusIdx  its index in that list, or -1
+     */
+    record OpenToken(String jti, String session, String issuer, long expiresAt, String owner, String job, long build,
+                     long statusList, long statusIdx) {}
+
+    /** One status list as the log says it is: which indices are invalid, and a number that changes when they do. */
+    record StatusBits(BitSet invalid, long version) {}
 
     private final Map<String, OpenToken> openByJti = new HashMap<>();
     private final Map<String, Set<String>> openBySession = new LinkedHashMap<>();
     private final Map<String, Long> lastBuildByJob = new HashMap<>();
     private final RevocationRegistry revoked = new RevocationRegistry();
+    /** Per issuer: the next status position to allocate, counted across lists ((list - 1) * CAPACITY + idx). */
+    private final Map<String, Long> nextStatusPosition = new HashMap<>();
+    private final Map<String, Map<Long, BitSet>> invalidBits = new HashMap<>();
+    private long statusVersion;
 
     synchronized void apply(AuditRecord r) {
         switch (r.type()) {
             case AuditEvent.MINTED -> {
                 OpenToken t = new OpenToken(r.string("jti"), r.string("session"), r.string("issuer"), r.number("exp"),
-                        r.string("owner"), r.string("job"), r.number("build"));
+                        r.string("owner"), r.string("job"), r.number("build"), r.number("status_list"), r.number("status_idx"));
+                if (t.statusList() >= 1 && t.statusIdx() >= 0) {
+                    nextStatusPosition.merge(t.issuer(), (t.statusList() - 1) * StatusList.CAPACITY + t.statusIdx() + 1, Math::max);
+                }
                 openByJti.put(t.jti(), t);
                 openBySession.computeIfAbsent(t.session(), s -> new LinkedHashSet<>()).add(t.jti());
                 noteBuild(t.job(), t.build());
@@ -35,6 +52,11 @@ final class SessionLedger {
                 OpenToken t = openByJti.remove(r.string("jti"));
                 long exp = t != null ? t.expiresAt() : r.number("exp");
                 revoked.revoke(r.string("jti"), exp);
+                if (t != null && t.statusList() >= 1 && t.statusIdx() >= 0) {
+                    invalidBits.computeIfAbsent(t.issuer(), i -> new HashMap<>())
+                            .computeIfAbsent(t.statusList(), l -> new BitSet()).set((int) t.statusIdx());
+                    statusVersion++;
+                }
                 if (t != null) {
                     Set<String> jtis = openBySession.get(t.session());
                     if (jtis != null) {
@@ -73,6 +95,28 @@ final class SessionLedger {
         Map<String, String> out = new LinkedHashMap<>();
         openBySession.forEach((s, jtis) -> out.put(s, openByJti.get(jtis.iterator().next()).owner()));
         return out;
+    }
+
+    /**
+     * The status list and index the next token of {@code issuer} gets. Positions only grow, so an index is never
+     * given to two tokens. Call under {@link AuditStore#append} so that the minted record claims it atomically.
+     *
+     * @return {list (from 1), idx}
+     */
+    synchronized long[] nextStatusSlot(String issuer) {
+        long position = nextStatusPosition.getOrDefault(issuer, 0L);
+        return new long[] {position / StatusList.CAPACITY + 1, position % StatusList.CAPACITY};
+    }
+
+    /** The highest list number of {@code issuer} that exists (1 before any token was minted). */
+    synchronized long lastStatusList(String issuer) {
+        return nextStatusSlot(issuer)[0];
+    }
+
+    /** A copy of one list's invalid bits. */
+    synchronized StatusBits statusBits(String issuer, long list) {
+        BitSet bits = invalidBits.getOrDefault(issuer, Map.of()).get(list);
+        return new StatusBits(bits == null ? new BitSet() : (BitSet) bits.clone(), statusVersion);
     }
 
     synchronized long nextBuildNumber(String job) {

@@ -10,6 +10,10 @@ import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetBasedJWKSource;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
+import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -32,7 +36,8 @@ import java.util.function.Predicate;
  * Verifies run identity tokens, strictly by default: one expected issuer string, an audience the caller states
  * (or explicitly any), only the algorithms named, only keys from the given key source (headers such as
  * {@code jku}, {@code x5u} or {@code jwk} are refused, never fetched), integer {@code exp iat nbf}, required
- * {@code iss sub aud exp iat jti}, bounded leeway, and an optional revocation check.
+ * {@code iss sub aud exp iat jti}, bounded leeway, and optional revocation checks: a predicate (the issuer's own
+ * ledger) and/or the token status list a relying party fetches ({@link StatusListClient}).
  */
 public final class TokenVerifier {
     /** Tokens longer than this are refused before any parsing. */
@@ -47,7 +52,8 @@ public final class TokenVerifier {
     private final Duration expiryLeeway;
     private final Clock clock;
     private final Predicate<String> revoked;
-    private final DefaultJWSVerifierFactory verifiers = new DefaultJWSVerifierFactory();
+    private final StatusListClient statusList;
+    private static final DefaultJWSVerifierFactory VERIFIERS = new DefaultJWSVerifierFactory();
 
     private TokenVerifier(Builder b) {
         this.issuer = b.issuer;
@@ -58,6 +64,7 @@ public final class TokenVerifier {
         this.expiryLeeway = b.expiryLeeway == null ? b.leeway : b.expiryLeeway;
         this.clock = b.clock;
         this.revoked = b.revoked;
+        this.statusList = b.statusList;
     }
 
     public static Builder builder() {
@@ -69,12 +76,36 @@ public final class TokenVerifier {
      * key it has not seen, so that verifiers keep working across key rotation.
      */
     public static JWKSource<SecurityContext> remoteKeys(URL jwksUrl) {
-        return JWKSourceBuilder.create(jwksUrl, new DefaultResourceRetriever(2000, 2000, 256 * 1024))
-                .cache(Duration.ofMinutes(5).toMillis(), Duration.ofSeconds(5).toMillis())
+        return remoteKeys(jwksUrl, Clock.systemUTC());
+    }
+
+    /**
+     * {@link #remoteKeys(URL)} with the cache period (five minutes, the issuer's JWKS {@code max-age}) and the rate
+     * limit of refetches (one per ten seconds) measured on {@code clock}.
+     */
+    public static JWKSource<SecurityContext> remoteKeys(URL jwksUrl, Clock clock) {
+        JWKSource<SecurityContext> built = JWKSourceBuilder.<SecurityContext>create(jwksUrl,
+                        new DefaultResourceRetriever(2000, 2000, 256 * 1024))
+                .cache(Duration.ofSeconds(IssuerEndpoints.CACHE_SECONDS).toMillis(), Duration.ofSeconds(5).toMillis())
                 .rateLimited(Duration.ofSeconds(10).toMillis())
                 .retrying(false)
                 .refreshAheadCache(false)
                 .build();
+        if (!(built instanceof JWKSetBasedJWKSource<SecurityContext> based)) {
+            return built;
+        }
+        JWKSetSource<SecurityContext> sets = based.getJWKSetSource();
+        // Nimbus reads the system clock in JWKSetBasedJWKSource; this is the same lookup with the caller's clock.
+        return (selector, context) -> {
+            long now = clock.millis();
+            JWKSet set = sets.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+            List<JWK> found = selector.select(set);
+            if (found.isEmpty()) {
+                set = sets.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(set), now, context);
+                found = selector.select(set);
+            }
+            return found;
+        };
     }
 
     /**
@@ -122,7 +153,7 @@ public final class TokenVerifier {
         if (header.getKeyID() == null) {
             throw reject("the token names no key (kid)");
         }
-        checkSignature(jwt, header);
+        checkSignature(jwt, header, keys);
 
         String iss = string(claims, Claims.ISSUER);
         if (!issuer.equals(iss)) {
@@ -159,10 +190,18 @@ public final class TokenVerifier {
         if (revoked != null && revoked.test(jti)) {
             throw reject("the token was revoked");
         }
+        if (statusList != null) {
+            int status = statusList.statusOf(claims);
+            if (status != StatusList.VALID) {
+                throw reject(status == StatusList.INVALID ? "the token was revoked (its status list says INVALID)"
+                        : "the token's status list entry is " + status + ", not VALID");
+            }
+        }
         return new VerifiedToken(header.getKeyID(), header.getAlgorithm().getName(), iss, sub, aud, jti, iat, nbf, exp, claims);
     }
 
-    private void checkSignature(SignedJWT jwt, JWSHeader header) {
+    /** Checks a JWS against the keys its header selects; shared with {@link StatusListClient}. */
+    static void checkSignature(SignedJWT jwt, JWSHeader header, JWKSource<SecurityContext> keys) {
         List<JWK> candidates;
         try {
             candidates = keys.get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
@@ -183,7 +222,7 @@ public final class TokenVerifier {
                 if (key == null) {
                     continue;
                 }
-                JWSVerifier v = verifiers.createJWSVerifier(header, key);
+                JWSVerifier v = VERIFIERS.createJWSVerifier(header, key);
                 if (jwt.verify(v)) {
                     return;
                 }
@@ -244,6 +283,7 @@ public final class TokenVerifier {
         private Duration expiryLeeway;
         private Clock clock = Clock.systemUTC();
         private Predicate<String> revoked;
+        private StatusListClient statusList;
 
         /** The exact {@code iss} string expected. */
         public Builder issuer(String v) { issuer = v; return this; }
@@ -263,6 +303,11 @@ public final class TokenVerifier {
         public Builder clock(Clock v) { clock = v; return this; }
         /** Refuses tokens whose jti this says are revoked. */
         public Builder revocation(Predicate<String> isRevoked) { revoked = isRevoked; return this; }
+        /**
+         * Requires a {@code status} claim and refuses tokens whose entry in the issuer's token status list is not
+         * VALID. The client's issuer must be this verifier's.
+         */
+        public Builder statusList(StatusListClient client) { statusList = client; return this; }
 
         public TokenVerifier build() {
             if (issuer == null || issuer.isEmpty()) {
@@ -275,6 +320,10 @@ public final class TokenVerifier {
                 throw new IllegalStateException("name the algorithms to accept");
             }
             Objects.requireNonNull(keys, "a verifier needs a key source");
+            if (statusList != null && !statusList.issuer().equals(issuer)) {
+                throw new IllegalStateException("the status list client trusts issuer " + statusList.issuer()
+                        + ", this verifier " + issuer);
+            }
             for (Duration d : new Duration[] {leeway, expiryLeeway}) {
                 if (d != null && (d.isNegative() || d.compareTo(Duration.ofMinutes(5)) > 0)) {
                     throw new IllegalStateException("leeway must be between 0s and 5m");

@@ -13,7 +13,17 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static EngineConfig config() {
-        return new EngineConfig(List.of(IssuerConfig.of("corp", ISSUER_URL),
+        return config(IssuerConfig.DEFAULT_ROTATION);
+    }
+
+    /** The usual configuration with issuer corp rotating its key every {@code rotation}. */
+    public static EngineConfig config(Duration rotation) {
+        return config(new IssuerConfig("corp", ISSUER_URL, SigningAlgorithm.RS256, rotation));
+    }
+
+    /** The usual templates with {@code corp} replaced. */
+    public static EngineConfig config(IssuerConfig corp) {
+        return new EngineConfig(List.of(corp,
                 new IssuerConfig("edge", "https://ci.example.com/run-identity/edge", SigningAlgorithm.ES256, null)),
                 List.of(ScopeTemplate.builder("default").audiences("run-identity").scope("run").allowedJobs("**")
                                 .issuers("corp").build(),
@@ -26,6 +36,10 @@ public final class Fixtures {
 
     public static RunIdentityEngine engine(Path dir, Clock clock) {
         return RunIdentityEngine.start(config(), FileStateStore.open(dir, clock), clock);
+    }
+
+    public static RunIdentityEngine engine(EngineConfig config, Path dir, Clock clock) {
+        return RunIdentityEngine.start(config, FileStateStore.open(dir, clock), clock);
     }
 
     public static RunFacts run(String job, long n) {

@@ -1,0 +1,251 @@
+package io.jenkins.plugins.runidentity;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import hudson.AbortException;
+import hudson.Extension;
+import hudson.ExtensionList;
+import io.jenkins.plugins.runidentity.core.ConfigurationException;
+import io.jenkins.plugins.runidentity.core.EngineConfig;
+import io.jenkins.plugins.runidentity.core.IssuerConfig;
+import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import io.jenkins.plugins.runidentity.core.RunIdentityException;
+import io.jenkins.plugins.runidentity.core.ScopeTemplate;
+import java.io.File;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import jenkins.model.GlobalConfiguration;
+import jenkins.model.GlobalConfigurationCategory;
+import jenkins.model.Jenkins;
+import jenkins.model.JenkinsLocationConfiguration;
+import net.sf.json.JSONObject;
+import org.jenkinsci.Symbol;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.StaplerRequest2;
+
+/**
+ * Manage Jenkins » Security » Run Identity: issuers and scope templates ({@code security: runIdentity:} in
+ * Configuration as Code). Also keeps the issuers' signing keys (encrypted, never shown or exported) and the
+ * engine built from this configuration.
+ */
+@Extension
+@Symbol("runIdentity")
+public final class RunIdentityConfiguration extends GlobalConfiguration {
+    private static final Logger LOGGER = Logger.getLogger(RunIdentityConfiguration.class.getName());
+
+    private List<IssuerSettings> issuers = new ArrayList<>();
+    private List<TemplateSettings> templates = new ArrayList<>();
+    /** Written only through {@link SecretKeyStore}; no getter or setter, so neither forms nor JCasC see it. */
+    private List<SecretKeyStore.Entry> signingKeys = new ArrayList<>();
+
+    private transient RunIdentityEngine engine;
+    /** Counts saves, so an engine started from settings that changed meanwhile is thrown away. */
+    private transient long generation;
+    private final transient SecretKeyStore keyStore = new SecretKeyStore(new ConfigurationKeys());
+
+    public RunIdentityConfiguration() {
+        load();
+    }
+
+    public static RunIdentityConfiguration get() {
+        return ExtensionList.lookupSingleton(RunIdentityConfiguration.class);
+    }
+
+    @NonNull
+    @Override
+    public GlobalConfigurationCategory getCategory() {
+        return GlobalConfigurationCategory.get(GlobalConfigurationCategory.Security.class);
+    }
+
+    @NonNull
+    @Override
+    public String getDisplayName() {
+        return "Run Identity";
+    }
+
+    public synchronized List<IssuerSettings> getIssuers() {
+        return List.copyOf(issuers);
+    }
+
+    @DataBoundSetter
+    public synchronized void setIssuers(List<IssuerSettings> issuers) {
+        this.issuers = issuers == null ? new ArrayList<>() : new ArrayList<>(issuers);
+        save();
+    }
+
+    public synchronized List<TemplateSettings> getTemplates() {
+        return List.copyOf(templates);
+    }
+
+    @DataBoundSetter
+    public synchronized void setTemplates(List<TemplateSettings> templates) {
+        this.templates = templates == null ? new ArrayList<>() : new ArrayList<>(templates);
+        save();
+    }
+
+    /** Emptied repeatable lists are absent from the form, so clear them before binding; refuse what the engine refuses. */
+    @Override
+    public boolean configure(StaplerRequest2 req, JSONObject json) throws FormException {
+        List<IssuerSettings> oldIssuers;
+        List<TemplateSettings> oldTemplates;
+        synchronized (this) {
+            oldIssuers = issuers;
+            oldTemplates = templates;
+            issuers = new ArrayList<>();
+            templates = new ArrayList<>();
+        }
+        boolean result = super.configure(req, json);
+        String problem = problem();
+        if (problem != null) {
+            synchronized (this) {
+                issuers = oldIssuers;
+                templates = oldTemplates;
+            }
+            save();
+            throw new FormException(problem, "issuers");
+        }
+        save();
+        return result;
+    }
+
+    /** The configuration's first problem as the engine words it, or null when the engine accepts it. */
+    @CheckForNull
+    String problem() {
+        if (getIssuers().isEmpty() && getTemplates().isEmpty()) {
+            return null; // not configured yet: nothing to complain about
+        }
+        try {
+            toEngineConfig();
+            return null;
+        } catch (ConfigurationException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Override
+    public void save() {
+        RunIdentityEngine stale;
+        synchronized (this) {
+            super.save();
+            generation++;
+            stale = engine;
+            engine = null; // rebuilt from the new settings on next use; keys and audit stay in the state
+        }
+        if (stale != null) {
+            stale.close();
+        }
+    }
+
+    /** The controller's configured root URL, ending in {@code /}, or null when it is not set. */
+    @CheckForNull
+    static String rootUrl() {
+        String url = JenkinsLocationConfiguration.get().getUrl();
+        if (url == null || url.isBlank()) {
+            return null;
+        }
+        return url.endsWith("/") ? url : url + "/";
+    }
+
+    /**
+     * The configuration as the engine sees it.
+     *
+     * @throws ConfigurationException when it is incomplete or invalid (the message says what to change)
+     */
+    EngineConfig toEngineConfig() {
+        String root = rootUrl();
+        if (root == null) {
+            throw new ConfigurationException("the Jenkins URL is not set (Manage Jenkins » System); issuer URLs are derived from it");
+        }
+        List<IssuerConfig> is = new ArrayList<>();
+        for (IssuerSettings i : getIssuers()) {
+            is.add(i.toConfig(root));
+        }
+        List<ScopeTemplate> ts = new ArrayList<>();
+        for (TemplateSettings t : getTemplates()) {
+            ts.add(t.toTemplate());
+        }
+        return new EngineConfig(is, ts);
+    }
+
+    /**
+     * The engine for the current settings. It is started outside this object's lock: starting replays the audit
+     * log and may write keys, which also takes this lock.
+     *
+     * @throws AbortException when Run Identity is not (validly) configured or its state cannot be used; one line
+     *                        for a build log
+     */
+    RunIdentityEngine engine() throws AbortException {
+        while (true) {
+            EngineConfig config;
+            long seen;
+            synchronized (this) {
+                if (engine != null) {
+                    return engine;
+                }
+                seen = generation;
+                try {
+                    config = toEngineConfig();
+                } catch (ConfigurationException e) {
+                    throw new AbortException("Run Identity is not configured correctly (Manage Jenkins » Security » Run Identity): "
+                            + e.getMessage());
+                }
+            }
+            RunIdentityEngine started = start(config);
+            synchronized (this) {
+                if (engine == null && generation == seen) {
+                    engine = started;
+                    return started;
+                }
+            }
+            started.close(); // the settings changed meanwhile, or another thread won: use theirs
+        }
+    }
+
+    private RunIdentityEngine start(EngineConfig config) throws AbortException {
+        // Each engine reads the audit log from its start, so it gets its own handle on the shared state directory.
+        JenkinsStateStore store;
+        try {
+            store = JenkinsStateStore.open(new File(Jenkins.get().getRootDir(), "run-identity").toPath(), keyStore);
+        } catch (RunIdentityException e) {
+            throw new AbortException("Run Identity cannot open its state: " + e.getMessage());
+        }
+        try {
+            return RunIdentityEngine.start(config, store, Clock.systemUTC());
+        } catch (RunIdentityException e) {
+            store.close();
+            throw new AbortException("Run Identity cannot start: " + e.getMessage());
+        }
+    }
+
+    /** The engine if Run Identity is configured, or null; for lifecycle work that has nothing to do otherwise. */
+    @CheckForNull
+    RunIdentityEngine engineIfConfigured() {
+        try {
+            return engine();
+        } catch (AbortException e) {
+            LOGGER.log(Level.FINE, "Run Identity is not configured", e);
+            return null;
+        }
+    }
+
+    /** Stores the signing keys in {@link #signingKeys}, saved with this configuration (as {@code Secret}s). */
+    private final class ConfigurationKeys implements SecretKeyStore.Backing {
+        @Override
+        public List<SecretKeyStore.Entry> keys() {
+            synchronized (RunIdentityConfiguration.this) {
+                return List.copyOf(signingKeys);
+            }
+        }
+
+        @Override
+        public void replace(List<SecretKeyStore.Entry> keys) {
+            synchronized (RunIdentityConfiguration.this) {
+                signingKeys = new ArrayList<>(keys);
+                RunIdentityConfiguration.super.save(); // new keys need no new engine
+            }
+        }
+    }
+}

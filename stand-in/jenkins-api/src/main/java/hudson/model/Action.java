@@ -1,0 +1,17 @@
+/*
+ * STAND-IN, compile only, never shipped. Mirrors org.jenkins-ci.main:jenkins-core:2.541.3,
+ * core/src/main/java/hudson/model/Action.java at jenkinsci/jenkins tag jenkins-2.541.3.
+ * Only the members plugin/ uses are declared, with their real signatures (see stand-in/README.md).
+ */
+package hudson.model;
+
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+
+public interface Action extends ModelObject {
+    @CheckForNull String getIconFileName();
+
+    @Override
+    @CheckForNull String getDisplayName();
+
+    @CheckForNull String getUrlName();
+}

@@ -1,0 +1,11 @@
+/*
+ * STAND-IN, compile only, never shipped. Mirrors org.kohsuke.stapler:stapler:2050.v425108fd5089 (pinned by jenkins-core 2.541.3),
+ * core/src/main/java/org/kohsuke/stapler/StaplerResponse2.java at jenkinsci/stapler tag 2050.v425108fd5089.
+ * Stapler is not on Maven Central. Only the members plugin/ uses are declared (see stand-in/README.md).
+ */
+package org.kohsuke.stapler;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+public interface StaplerResponse2 extends HttpServletResponse {
+}
