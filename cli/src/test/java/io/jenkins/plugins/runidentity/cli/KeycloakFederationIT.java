@@ -2,20 +2,18 @@ package io.jenkins.plugins.runidentity.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import io.jenkins.plugins.runidentity.core.ClientAssertion;
 import io.jenkins.plugins.runidentity.core.ClientSecrets;
 import io.jenkins.plugins.runidentity.core.CloseReason;
 import io.jenkins.plugins.runidentity.core.DownstreamExchange;
 import io.jenkins.plugins.runidentity.core.DownstreamHttp;
+import io.jenkins.plugins.runidentity.core.IssuerEndpoints;
+import io.jenkins.plugins.runidentity.core.KeyRotation;
 import io.jenkins.plugins.runidentity.core.MintRequest;
 import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import io.jenkins.plugins.runidentity.core.Session;
-import io.jenkins.plugins.runidentity.core.StoredKey;
 import io.jenkins.plugins.runidentity.core.file.FileStateStore;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -30,9 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -399,43 +395,34 @@ public class KeycloakFederationIT {
         Cli.Result before = cli.run("exec", "--job", JOB, "--exchange", "keycloak", "--", "true");
         assertThat(before.exit()).as(before.err()).isZero();
         exchanges++;
-        Instant lastKnownKid = Instant.now();
         String oldKid = lastAssertionKid();
 
-        // Rotation through the KeyStore port (engine-driven rotation, engine.rotateKeys, is on another branch): the
-        // active key retires but stays published, a new one signs. serve is restarted to publish the new JWKS.
-        cli.close();
-        try (FileStateStore store = FileStateStore.open(cli.home, Clock.systemUTC())) {
-            store.keys().update("default", keys -> {
-                Instant now = Instant.now();
-                List<StoredKey> next = new ArrayList<>();
-                for (StoredKey k : keys) {
-                    next.add(k.state() == StoredKey.State.ACTIVE ? k.withState(StoredKey.State.RETIRED, now) : k);
-                }
-                try {
-                    next.add(new StoredKey(new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                            .keyIDFromThumbprint(true).issueTime(new Date()).generate(), StoredKey.State.ACTIVE, now, now, null));
-                } catch (com.nimbusds.jose.JOSEException e) {
-                    throw new IllegalStateException(e);
-                }
-                return next;
-            });
+        // The command refuses to activate a next key that has been in the JWKS for less than one cache period (5m),
+        // and this state is younger than that. So the engine rotates with its clock moved past that period: the
+        // same engine-driven rotation (engine.rotateKeys), without waiting five minutes in CI.
+        Cli.Result refused = cli.run("keys", "rotate", "--issuer", "default");
+        assertThat(refused.exit()).as(refused.out() + refused.err()).isEqualTo(1);
+        assertThat(refused.out()).contains("default: not rotated: the next key");
+        Clock later = Clock.offset(Clock.systemUTC(), Duration.ofSeconds(IssuerEndpoints.CACHE_SECONDS + 1));
+        KeyRotation rotation;
+        try (RunIdentityEngine engine = RunIdentityEngine.start(StateHome.locate(cli.home).readConfig(),
+                FileStateStore.open(cli.home, Clock.systemUTC()), later)) {
+            rotation = engine.rotateKeys("default");
         }
-        cli.serve();
-        // Keycloak refetches its JWKS for an unknown kid at most once every 10 s.
-        long wait = Duration.between(Instant.now(), lastKnownKid.plusSeconds(11)).toMillis();
-        if (wait > 0) {
-            Thread.sleep(wait);
-        }
+        assertThat(rotation.rotated()).isTrue();
+        assertThat(rotation.retiredKid()).isEqualTo(oldKid);
+
+        // No serve restart and no waiting: the new key was published (as the next key) before Keycloak first
+        // fetched our JWKS, so Keycloak knows it already.
         Cli.Result after = cli.run("exec", "--job", JOB, "--exchange", "keycloak", "--", "sh", "-c", save(out, "kc.token"));
         assertThat(after.exit()).as(after.err()).isZero();
         exchanges++;
         String newKid = lastAssertionKid();
-        assertThat(newKid).isNotEqualTo(oldKid);
+        assertThat(newKid).isEqualTo(rotation.activeKid()).isNotEqualTo(oldKid);
         assertThat(keycloakIntrospects(Files.readString(out.resolve("kc.token")).strip()).get("active"))
                 .as("revoked at the end, like any other").isEqualTo(false);
-        figures.put("rotation", "old kid " + oldKid.substring(0, 8) + "…, new kid " + newKid.substring(0, 8)
-                + "…: exchange after rotation accepted (exit 0)");
+        figures.put("rotation (engine.rotateKeys)", "old kid " + oldKid.substring(0, 8) + "…, new kid " + newKid.substring(0, 8)
+                + "…: the next exchange was accepted at once (exit 0)");
     }
 
     /** The kid of the newest assertion minted for Keycloak (template 'keycloak'). */
