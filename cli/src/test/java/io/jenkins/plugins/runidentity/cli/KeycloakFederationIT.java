@@ -307,6 +307,21 @@ public class KeycloakFederationIT {
     }
 
     @Test
+    public void sigtermAlsoRevokesTheDownstreamToken() throws Exception {
+        Path out = each.newFolder().toPath();
+        Process exec = cli.builder("exec", "--job", JOB, "--exchange", "keycloak", "--", "sh", "-c",
+                save(out, "kc.token") + " && sleep 60").redirectErrorStream(true).redirectOutput(out.resolve("exec.log").toFile()).start();
+        waitFor(out.resolve("kc.token"));
+        exchanges++;
+        exec.destroy(); // SIGTERM
+        assertThat(exec.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        exec.descendants().forEach(ProcessHandle::destroyForcibly);
+        assertThat(exec.exitValue()).as(Files.readString(out.resolve("exec.log"))).isEqualTo(143);
+        assertThat(keycloakIntrospects(Files.readString(out.resolve("kc.token")).strip()).get("active"))
+                .as("revoked by exec's SIGTERM handler").isEqualTo(false);
+    }
+
+    @Test
     public void withoutARevocationEndpointTheDownstreamTokenOutlivesTheCommand() throws Exception {
         Path out = each.newFolder().toPath();
         Cli.Result r = cli.run("exec", "--job", JOB, "--exchange", "keycloak-unrevoked", "--", "sh", "-c", save(out, "kc.token"));
