@@ -88,6 +88,8 @@ public class KeycloakFederationIT {
                 HARNESS.resolve("realm-template.json").toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("KC_")); // Keycloak reads every KC_* variable as an option
         pb.environment().put("RI_KC_RUN_DIR", RUN_DIR.toString());
+        // On a busy machine (load 34 on 2 cores) a start took 205 s; the harness's default limit is 240 s.
+        pb.environment().putIfAbsent("RI_KC_START_TIMEOUT", "360");
         pb.environment().put("ISSUER_URL", cli.issuer);
         pb.environment().put("JWKS_URL", cli.issuer + "/jwks");
         pb.environment().put("SUBJECT", "job:" + JOB);

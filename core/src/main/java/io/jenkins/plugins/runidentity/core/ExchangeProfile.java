@@ -1,9 +1,6 @@
 package io.jenkins.plugins.runidentity.core;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * How a run identity is turned into a downstream credential: an admin-defined profile that a run names by id.
@@ -97,24 +94,7 @@ public record ExchangeProfile(String id, ExchangeGrant grant, String tokenEndpoi
             }
             return null;
         }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException(where + ": " + name + " " + UserText.quote(url) + " is not a URL: " + e.getReason());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigurationException(where + ": " + name + " " + UserText.quote(url) + " must be an absolute https URL");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new ConfigurationException(where + ": " + name + " " + UserText.quote(url)
-                    + " must not have a query, fragment or user info");
-        }
-        if (scheme.equals("http") && !IssuerConfig.isLoopback(uri.getHost())) {
-            throw new ConfigurationException(where + ": " + name + " " + UserText.quote(url)
-                    + " must use https; plain http is only allowed on a loopback host such as 127.0.0.1");
-        }
+        IssuerConfig.checkHttpUrl(where + ": " + name + " " + UserText.quote(url), url);
         return url;
     }
 
