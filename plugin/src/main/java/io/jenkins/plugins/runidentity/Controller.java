@@ -1,7 +1,11 @@
 package io.jenkins.plugins.runidentity;
 
 import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.AbortException;
+import hudson.model.Computer;
+import hudson.model.Run;
+import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import java.io.Serializable;
 
@@ -16,7 +20,6 @@ interface Controller extends Serializable {
      */
     RunIdentityEngine engine() throws AbortException;
 
-    /** The controller's configured root URL, ending in {@code /}, or null when it is not set. */
-    @CheckForNull
-    String rootUrl();
+    /** The trusted facts about a run, from the Jenkins model. */
+    RunFacts factsOf(@NonNull Run<?, ?> run, @CheckForNull Computer computer);
 }

@@ -1,7 +1,11 @@
 package io.jenkins.plugins.runidentity;
 
 import hudson.AbortException;
+import hudson.model.Computer;
+import hudson.model.Run;
+import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import jenkins.scm.api.SCMHead;
 
 /** This controller: the engine configured under Manage Jenkins » Security » Run Identity. */
 enum JenkinsController implements Controller {
@@ -13,7 +17,8 @@ enum JenkinsController implements Controller {
     }
 
     @Override
-    public String rootUrl() {
-        return RunIdentityConfiguration.rootUrl();
+    public RunFacts factsOf(Run<?, ?> run, Computer computer) {
+        return JenkinsRunFacts.of(run, computer, RunIdentityConfiguration.rootUrl(),
+                SCMHead.HeadByItem.findHead(run.getParent()));
     }
 }

@@ -223,6 +223,9 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
     /** The engine if Run Identity is configured, or null; for lifecycle work that has nothing to do otherwise. */
     @CheckForNull
     RunIdentityEngine engineIfConfigured() {
+        if (getIssuers().isEmpty()) {
+            return null; // never set up: nothing to start, nothing to close
+        }
         try {
             return engine();
         } catch (AbortException e) {

@@ -39,6 +39,7 @@ public final class TemplateSettings implements Describable<TemplateSettings> {
     private String allowedJobs = "";
     private String allowedBranches = "";
     private String issuers = "";
+    private boolean boundByRun;
 
     @DataBoundConstructor
     public TemplateSettings(String id) {
@@ -145,6 +146,16 @@ public final class TemplateSettings implements Describable<TemplateSettings> {
         this.issuers = text(issuers);
     }
 
+    public boolean isBoundByRun() {
+        return boundByRun;
+    }
+
+    /** Cap a token's expiry at the run's deadline when one is known (the same setting as the command's). */
+    @DataBoundSetter
+    public void setBoundByRun(boolean boundByRun) {
+        this.boundByRun = boundByRun;
+    }
+
     /**
      * The template as the engine sees it.
      *
@@ -160,7 +171,8 @@ public final class TemplateSettings implements Describable<TemplateSettings> {
                 .maxTtl(duration("maximum ttl", maxTtl))
                 .allowedJobs(lines(allowedJobs))
                 .allowedBranches(lines(allowedBranches))
-                .issuers(words(issuers));
+                .issuers(words(issuers))
+                .boundByRun(boundByRun);
         claims(id, claims).forEach(b::claim);
         return b.build();
     }

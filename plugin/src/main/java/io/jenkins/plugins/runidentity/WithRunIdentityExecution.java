@@ -74,7 +74,7 @@ final class WithRunIdentityExecution extends GeneralNonBlockingStepExecution {
         Session session;
         try {
             session = engine.openSession(request,
-                    JenkinsRunFacts.of(run, computer, controller.rootUrl()), JenkinsRunFacts.owner(run));
+                    controller.factsOf(run, computer), JenkinsRunFacts.owner(run));
         } catch (RequestDeniedException e) {
             throw new AbortException("withRunIdentity: " + e.getMessage());
         } catch (RunIdentityException e) {

@@ -39,7 +39,7 @@ public final class WithRunIdentityStep extends Step {
     private static final Set<String> FIXED_VARIABLES =
             Set.of(TokenEnvironment.ID, TokenEnvironment.EXPIRES_AT, TokenEnvironment.ISSUER);
 
-    private final String issuer;
+    private String issuer;
     private final String template;
     private String audience;
     private String scope;
@@ -47,21 +47,29 @@ public final class WithRunIdentityStep extends Step {
     private String tokenVariable = DEFAULT_TOKEN_VARIABLE;
     private String fileVariable = DEFAULT_FILE_VARIABLE;
 
-    /**
-     * @param issuer   issuer id; empty for the only issuer the template allows
-     * @param template scope template id
-     */
+    /** @param template scope template id */
     @DataBoundConstructor
-    public WithRunIdentityStep(String issuer, String template) {
-        this.issuer = emptyToNull(issuer);
+    public WithRunIdentityStep(String template) {
         if (template == null || template.isBlank()) {
             throw new IllegalArgumentException("withRunIdentity needs a template, e.g. withRunIdentity(issuer: 'corp', template: 'deploy') { … }");
         }
         this.template = template.trim();
     }
 
+    /** The usual form from Java: {@code new WithRunIdentityStep("corp", "deploy")}. */
+    public WithRunIdentityStep(String issuer, String template) {
+        this(template);
+        setIssuer(issuer);
+    }
+
     public String getIssuer() {
         return issuer;
+    }
+
+    /** Issuer id; empty for the only issuer the template allows. */
+    @DataBoundSetter
+    public void setIssuer(String issuer) {
+        this.issuer = emptyToNull(issuer);
     }
 
     public String getTemplate() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
 
 import hudson.model.Cause;
 import hudson.model.Computer;
@@ -17,6 +18,8 @@ import io.jenkins.plugins.runidentity.core.SigningAlgorithm;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import jenkins.scm.api.SCMHead;
+import jenkins.scm.api.mixin.ChangeRequestSCMHead;
 import org.junit.Test;
 
 /** The plugin's forms and models translated into the engine's values; the engine's own rules are tested in core. */
@@ -33,6 +36,7 @@ public class SettingsTranslationTest {
         s.setDefaultTtl("5m");
         s.setMaxTtl("30m");
         s.setIssuers("corp, other");
+        s.setBoundByRun(true);
 
         ScopeTemplate t = s.toTemplate();
 
@@ -46,6 +50,7 @@ public class SettingsTranslationTest {
         assertThat(t.maxTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(t.issuers()).containsExactly("corp", "other");
         assertThat(t.subject()).isEqualTo(ScopeTemplate.DEFAULT_SUBJECT);
+        assertThat(t.boundByRun()).isTrue();
     }
 
     @Test
@@ -118,7 +123,7 @@ public class SettingsTranslationTest {
         Computer agent = mock(Computer.class);
         when(agent.getName()).thenReturn("linux-1");
 
-        RunFacts f = JenkinsRunFacts.of(run, agent, "https://ci.example.com/");
+        RunFacts f = JenkinsRunFacts.of(run, agent, "https://ci.example.com/", null);
 
         assertThat(f.job()).isEqualTo("team/app");
         assertThat(f.buildNumber()).isEqualTo(42);
@@ -128,5 +133,23 @@ public class SettingsTranslationTest {
         assertThat(f.cause()).isEqualTo("user:alice");
         assertThat(f.controller()).isEqualTo("https://ci.example.com/");
         assertThat(f.branch()).isNull();
+        assertThat(f.change()).isNull();
+
+        SCMHead main = mock(SCMHead.class);
+        when(main.getName()).thenReturn("main");
+        assertThat(JenkinsRunFacts.of(run, null, null, main)).satisfies(b -> {
+            assertThat(b.branch()).isEqualTo("main");
+            assertThat(b.change()).isNull();
+            assertThat(b.node()).isNull();
+            assertThat(b.buildUrl()).isNull();
+        });
+
+        SCMHead pr = mock(SCMHead.class, withSettings().extraInterfaces(ChangeRequestSCMHead.class));
+        when(pr.getName()).thenReturn("PR-42");
+        when(((ChangeRequestSCMHead) pr).getId()).thenReturn("42");
+        assertThat(JenkinsRunFacts.of(run, null, null, pr)).satisfies(c -> {
+            assertThat(c.branch()).isEqualTo("PR-42");
+            assertThat(c.change()).isEqualTo("42");
+        });
     }
 }

@@ -20,6 +20,7 @@ import hudson.model.TaskListener;
 import io.jenkins.plugins.runidentity.core.EngineConfig;
 import io.jenkins.plugins.runidentity.core.IdentityRecord;
 import io.jenkins.plugins.runidentity.core.IssuerConfig;
+import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import io.jenkins.plugins.runidentity.core.ScopeTemplate;
 import io.jenkins.plugins.runidentity.core.VerifiedToken;
@@ -320,8 +321,8 @@ public class WithRunIdentityExecutionTest {
         }
 
         @Override
-        public String rootUrl() {
-            return "https://jenkins.example/";
+        public RunFacts factsOf(Run<?, ?> run, Computer computer) {
+            return JenkinsRunFacts.of(run, computer, "https://jenkins.example/", null);
         }
     }
 }

@@ -6,6 +6,8 @@ import static org.junit.Assume.assumeFalse;
 import hudson.Functions;
 import hudson.model.Result;
 import io.jenkins.plugins.runidentity.core.IdentityRecord;
+import io.jenkins.plugins.runidentity.core.MintRequest;
+import io.jenkins.plugins.runidentity.core.RunFacts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,6 +148,23 @@ public class WithRunIdentityStepJenkinsTest {
         b.doStop();
         r.assertBuildStatus(Result.ABORTED, r.waitForCompletion(b));
         assertThat(identities(b)).singleElement().extracting(IdentityRecord::reason).isEqualTo("aborted");
+    }
+
+    @Test
+    public void sessionLeftOpenIsClosedWhenTheRunIsFinalized() throws Exception {
+        WorkflowJob p = pipeline("p", "semaphore 'wait'");
+        WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+        SemaphoreStep.waitForStart("wait/1", b);
+        // As if a block had opened a session and never reached its cleanup.
+        RunIdentityConfiguration.get().engine().openSession(MintRequest.of("corp", "deploy"),
+                RunFacts.builder("p", 1).runId("p#1").build(), "p#1");
+        SemaphoreStep.success("wait/1", null);
+        r.assertBuildStatusSuccess(r.waitForCompletion(b));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (identities(b).get(0).reason() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100); // onFinalized runs once the log is closed, just after completion
+        }
+        assertThat(identities(b)).singleElement().extracting(IdentityRecord::reason).isEqualTo("run-finished");
     }
 
     @Test

@@ -75,7 +75,7 @@ final class AuditCommand {
             s.append(r.time()).append("  ").append(String.format("%-14s", r.type()));
             String job = r.string("job");
             if (job != null) {
-                s.append(' ').append(job);
+                s.append(' ').append(printable(job));
                 if (r.number("build") > 0) {
                     s.append('#').append(r.number("build"));
                 }
@@ -83,13 +83,18 @@ final class AuditCommand {
             for (String k : new String[] {"issuer", "template", "jti", "sub", "reason", "kid"}) {
                 String v = r.string(k);
                 if (v != null && !v.isEmpty()) {
-                    s.append("  ").append(k).append('=').append(v.replaceAll("\\p{Cntrl}", "?"));
+                    s.append("  ").append(k).append('=').append(printable(v));
                 }
             }
             if (r.number("exp") > 0 && "minted".equals(r.type())) {
                 s.append("  exp=").append(java.time.Instant.ofEpochSecond(r.number("exp")));
             }
             return s.toString();
+        }
+
+        /** One record, one line: nothing a job name holds may start another. */
+        private static String printable(String v) {
+            return v.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", "?");
         }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -72,6 +73,10 @@ final class StateHome {
                     + (e.getProblemMark().getColumn() + 1) + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw new ConfigurationException(name + ": not valid YAML: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML's constructors let some of their own failures through as they are (a !!binary value that is
+            // not base64 gives an IllegalArgumentException): still a bad file, not a crash.
+            throw new ConfigurationException(name + ": not valid YAML: " + firstLine(e.getMessage()));
         }
         try {
             return ConfigDocument.read(doc);
@@ -92,7 +97,7 @@ final class StateHome {
         EngineConfig config = readConfig();
         RunIdentityEngine engine = RunIdentityEngine.start(config, FileStateStore.open(dir, clock), clock);
         if (engine.closeOrphanedSessions(new ProcessOwner(), CloseReason.ORPHANED) > 0 || Files.isDirectory(runDir())) {
-            removeStaleTokenFolders(engine.openSessions().keySet());
+            removeStaleTokenFolders(() -> engine.openSessions().keySet());
         }
         return engine;
     }
@@ -112,9 +117,17 @@ final class StateHome {
         return PrivateFiles.directory(runDir().resolve(sessionId));
     }
 
-    private void removeStaleTokenFolders(java.util.Set<String> openSessions) {
-        try (java.util.stream.Stream<Path> folders = Files.list(runDir())) {
-            for (Path f : folders.filter(p -> !openSessions.contains(p.getFileName().toString())).toList()) {
+    /**
+     * Removes token folders of sessions that are no longer open. The folders are listed before asking which sessions
+     * are open: a folder is made only after its session's minted record is durable, so every folder listed belongs to
+     * a session the later answer knows. Asked the other way round, a session opened in between by another process
+     * would lose its token file while its command runs.
+     */
+    void removeStaleTokenFolders(java.util.function.Supplier<java.util.Set<String>> openSessions) {
+        try (java.util.stream.Stream<Path> listed = Files.list(runDir())) {
+            List<Path> folders = listed.toList();
+            java.util.Set<String> open = openSessions.get();
+            for (Path f : folders.stream().filter(p -> !open.contains(p.getFileName().toString())).toList()) {
                 try (java.util.stream.Stream<Path> files = Files.list(f)) {
                     for (Path file : files.toList()) {
                         Files.deleteIfExists(file);

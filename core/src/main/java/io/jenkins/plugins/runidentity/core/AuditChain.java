@@ -34,7 +34,7 @@ public final class AuditChain {
             content.put(k, v);
         });
         content.put("prev", prev);
-        String canonical = JSONObjectUtils.toJSONString(content);
+        String canonical = escapeUnpairedSurrogates(JSONObjectUtils.toJSONString(content));
         String hash = sha256(canonical);
         String line = canonical.substring(0, canonical.length() - 1) + HASH_MEMBER + hash + "\"}";
         return new AuditRecord(seq, event.time(), event.type(), content, prev, hash, line);
@@ -93,6 +93,28 @@ public final class AuditChain {
         public AuditVerification result() {
             return broken != null ? broken : AuditVerification.intact(lineNo, previous == null ? GENESIS : previous.hash());
         }
+    }
+
+    /**
+     * The JSON writer leaves an unpaired surrogate as it is, and UTF-8 cannot carry one: written to the file it would
+     * become '?' and the record would no longer match its hash. As a JSON escape it reads back exactly.
+     */
+    private static String escapeUnpairedSurrogates(String json) {
+        if (UserText.isWellFormed(json)) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder(json.length() + 16);
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+                out.append(c).append(json.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static String sha256(String text) {

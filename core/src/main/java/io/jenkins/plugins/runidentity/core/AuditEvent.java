@@ -20,6 +20,7 @@ public final class AuditEvent {
     public static final String KEY_RETIRED = "key-retired";
     public static final String KEY_REMOVED = "key-removed";
     public static final String REFRESHED = "refreshed";
+    public static final String STATUS_RESERVED = "status-reserved";
     public static final String LOG_REPAIRED = "log-repaired";
     public static final String EXCHANGED = "exchanged";
     public static final String EXCHANGE_FAILED = "exchange-failed";

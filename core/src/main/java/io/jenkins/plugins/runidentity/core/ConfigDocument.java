@@ -193,7 +193,11 @@ public final class ConfigDocument {
         List<String> out = new ArrayList<>();
         List<Object> l = list(v, at);
         for (int i = 0; i < l.size(); i++) {
-            out.add(text(l.get(i), at + "[" + i + "]"));
+            String w = text(l.get(i), at + "[" + i + "]");
+            if (w == null) {
+                throw new ConfigurationException(at + "[" + i + "] is empty");
+            }
+            out.add(w);
         }
         return out;
     }

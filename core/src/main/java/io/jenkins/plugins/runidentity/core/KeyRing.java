@@ -49,7 +49,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
     private volatile Loaded loaded;
     private volatile long lastReloadNanos;
 
-    private record Loaded(List<StoredKey> keys, StoredKey active, JWSSigner signer, JWKSet published) {}
+    private record Loaded(List<StoredKey> keys, StoredKey active, JWSSigner signer) {}
 
     /** The outcome of one transition: what is stored now, the audit events for it, and (if forced) the rotation. */
     record Step(List<StoredKey> keys, List<AuditEvent> events, KeyRotation rotation) {}
@@ -225,7 +225,6 @@ final class KeyRing implements JWKSource<SecurityContext> {
 
     private void install(List<StoredKey> keys) {
         StoredKey active = keys.stream().filter(k -> k.state() == StoredKey.State.ACTIVE).reduce((a, b) -> b).orElse(null);
-        List<JWK> published = keys.stream().map(StoredKey::publicJwk).toList();
         JWSSigner signer = null;
         if (active != null) {
             try {
@@ -239,7 +238,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
                         + issuer.algorithm() + "; was the algorithm changed after the key was made?");
             }
         }
-        loaded = new Loaded(List.copyOf(keys), active, signer, new JWKSet(published));
+        loaded = new Loaded(List.copyOf(keys), active, signer);
         lastReloadNanos = System.nanoTime();
     }
 
@@ -267,7 +266,18 @@ final class KeyRing implements JWKSource<SecurityContext> {
     /** The public keys relying parties may verify with: retired, active and next. */
     JWKSet publishedKeys() {
         reloadIfStale();
-        return loaded.published;
+        return published(loaded);
+    }
+
+    /**
+     * Published keys at this moment: a retired key past its retention verifies nothing any more, whatever a token
+     * signed with it says, even before maintenance has removed it from the store.
+     */
+    private JWKSet published(Loaded l) {
+        Instant now = clock.instant();
+        return new JWKSet(l.keys.stream()
+                .filter(k -> k.state() != StoredKey.State.RETIRED || now.isBefore(k.retired().plus(retention)))
+                .map(StoredKey::publicJwk).toList());
     }
 
     List<StoredKey> keys() {
@@ -287,10 +297,10 @@ final class KeyRing implements JWKSource<SecurityContext> {
         if (loaded == null) {
             reload();
         }
-        List<JWK> found = selector.select(loaded.published);
+        List<JWK> found = selector.select(published(loaded));
         if (found.isEmpty() && System.nanoTime() - lastReloadNanos > RELOAD_NANOS) {
             reload();
-            found = selector.select(loaded.published);
+            found = selector.select(published(loaded));
         }
         return found;
     }

@@ -44,6 +44,15 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
         if (deadline != null) {
             deadline = deadline.truncatedTo(ChronoUnit.SECONDS); // exp is whole seconds; never round up past it
         }
+        String[] names = {"job name", "run id", "build URL", "branch", "change", "node", "cause", "controller"};
+        String[] values = {job, runId, buildUrl, branch, change, node, cause, controller};
+        for (int i = 0; i < names.length; i++) {
+            // A claim must carry the value exactly; an unpaired surrogate would be silently replaced when encoded.
+            if (values[i] != null && !UserText.isWellFormed(values[i])) {
+                throw new IllegalArgumentException("the " + names[i] + " " + UserText.quote(values[i])
+                        + " is not valid Unicode text (it has an unpaired surrogate)");
+            }
+        }
     }
 
     /** Facts of a run whose deadline is unknown. */

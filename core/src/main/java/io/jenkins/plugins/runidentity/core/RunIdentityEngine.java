@@ -40,6 +40,7 @@ public final class RunIdentityEngine implements Closeable {
     /** Sessions this engine opened and has not closed: what a refresh asks for again. Never holds a token. */
     private final Map<String, Opened> opened = new ConcurrentHashMap<>();
     private final Map<String, SignedStatusList> statusListCache = new ConcurrentHashMap<>();
+    private final StatusPositions statusPositions = new StatusPositions();
 
     private record Opened(String issuerId, String template, RunFacts facts, MintRequest request) {}
 
@@ -266,14 +267,29 @@ public final class RunIdentityEngine implements Closeable {
         putIfPresent(c, Claims.CONTROLLER, f.controller());
         g.claims().forEach(c::claim);
         String issuerId = g.issuer().id();
+        // The status position is reserved beforehand, so that signing (the expensive part) happens outside the
+        // audit log's exclusive section and concurrent mints sign in parallel.
+        long position = statusPositions.take(issuerId);
+        long[] slot = {position / StatusList.CAPACITY + 1, position % StatusList.CAPACITY};
+        c.claim(Claims.STATUS, Map.of("status_list", Map.of("idx", slot[1], "uri", statusListUri(g.issuer(), slot[0]))));
+        SignedJWT signed = ring.sign(c.build());
+        String serialized = signed.serialize();
+        if (serialized.length() > TokenVerifier.MAX_TOKEN_LENGTH) {
+            // Never hand out a token that verifiers (ours included) refuse; record the refusal instead.
+            RequestDeniedException tooLong = new RequestDeniedException("the token would be " + serialized.length()
+                    + " characters long, more than the " + TokenVerifier.MAX_TOKEN_LENGTH + " that verifiers accept;"
+                    + " the run's facts or template '" + g.template().id() + "' make its claims too long");
+            store.audit().append(() -> List.of(AuditEvent.of(AuditEvent.DENIED, issued).put("issuer", issuerId)
+                    .put("template", g.template().id()).put("job", f.job()).put("build", f.buildNumber())
+                    .put("run", f.runId()).put("owner", owner).put("reason", tooLong.getMessage()).build()));
+            throw tooLong;
+        }
         SignedJWT[] jwt = new SignedJWT[1];
         store.audit().append(() -> {
             if (replaces != null && ledger.openTokensOf(sessionId).isEmpty()) {
                 return List.of();
             }
-            long[] slot = ledger.nextStatusSlot(issuerId);
-            c.claim(Claims.STATUS, Map.of("status_list", Map.of("idx", slot[1], "uri", statusListUri(g.issuer(), slot[0]))));
-            jwt[0] = ring.sign(c.build());
+            jwt[0] = signed;
             AuditEvent.Builder minted = AuditEvent.of(AuditEvent.MINTED, issued).put("issuer", issuerId)
                     .put("template", g.template().id()).put("session", sessionId).put("jti", jti).put("sub", g.subject())
                     .put("aud", g.audiences()).put("scope", String.join(" ", g.scope())).put("job", f.job())
@@ -295,7 +311,7 @@ public final class RunIdentityEngine implements Closeable {
             return null;
         }
         return new IssuedToken(jti, sessionId, g.issuer().url(), g.subject(), g.audiences(), g.scope(), issued, expires,
-                jwt[0].serialize());
+                serialized);
     }
 
     /** The URI of one of an issuer's status lists, as tokens carry it and its endpoint serves it. */
@@ -403,10 +419,23 @@ public final class RunIdentityEngine implements Closeable {
         }
         sync();
         try {
-            return Optional.of(v.verify(token));
+            return Optional.of(recorded(issuerId, v.verify(token)));
         } catch (TokenRejectedException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * The issuer vouches only for tokens its audit log records as minted and still open, with the same session and
+     * expiry: a token signed with a stolen key, or altered and re-signed, is not one of them.
+     */
+    private VerifiedToken recorded(String issuerId, VerifiedToken t) {
+        SessionLedger.OpenToken open = ledger.openToken(t.jti());
+        if (open == null || !issuerId.equals(open.issuer()) || !open.session().equals(t.claims().get(Claims.SESSION))
+                || open.expiresAt() != t.expiresAt().getEpochSecond()) {
+            throw new TokenRejectedException("the issuer has no record of minting this token, or it was altered since");
+        }
+        return t;
     }
 
     /**
@@ -427,7 +456,7 @@ public final class RunIdentityEngine implements Closeable {
                         + " is not configured here; configured issuers: "
                         + String.join(", ", config.issuers().stream().map(IssuerConfig::url).toList())));
         sync();
-        return introspectionVerifiers.get(issuer.id()).verify(token);
+        return recorded(issuer.id(), introspectionVerifiers.get(issuer.id()).verify(token));
     }
 
     /** Revokes a valid token on its holder's request (RFC 7009). Invalid or unknown tokens are ignored. */
@@ -519,5 +548,32 @@ public final class RunIdentityEngine implements Closeable {
     @Override
     public void close() {
         store.close();
+    }
+
+    /**
+     * Status-list positions this engine has reserved and not used yet, per issuer. A reservation is a durable
+     * {@code status-reserved} record, so no other process (or restart) hands out the same position. Blocks grow from
+     * one position to 64, so a process that mints once wastes nothing and a busy one reserves rarely.
+     */
+    private final class StatusPositions {
+        private static final int LARGEST_BLOCK = 64;
+        private final Map<String, long[]> free = new java.util.HashMap<>();
+
+        synchronized long take(String issuerId) {
+            long[] range = free.computeIfAbsent(issuerId, i -> new long[] {0, 0, 0}); // next, end, last block size
+            if (range[0] >= range[1]) {
+                int block = (int) Math.min(LARGEST_BLOCK, Math.max(1, range[2] * 2));
+                long[] from = new long[1];
+                store.audit().append(() -> {
+                    from[0] = ledger.nextStatusPosition(issuerId);
+                    return List.of(AuditEvent.of(AuditEvent.STATUS_RESERVED, now()).put("issuer", issuerId)
+                            .put("from", from[0]).put("count", block).build());
+                });
+                range[0] = from[0];
+                range[1] = from[0] + block;
+                range[2] = block;
+            }
+            return range[0]++;
+        }
     }
 }

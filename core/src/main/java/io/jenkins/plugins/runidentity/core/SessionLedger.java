@@ -48,6 +48,12 @@ final class SessionLedger {
                 openBySession.computeIfAbsent(t.session(), s -> new LinkedHashSet<>()).add(t.jti());
                 noteBuild(t.job(), t.build());
             }
+            case AuditEvent.STATUS_RESERVED -> {
+                long end = r.number("from") + r.number("count");
+                if (r.string("issuer") != null && end > 0) {
+                    nextStatusPosition.merge(r.string("issuer"), end, Math::max);
+                }
+            }
             case AuditEvent.REVOKED -> {
                 OpenToken t = openByJti.remove(r.string("jti"));
                 long exp = t != null ? t.expiresAt() : r.number("exp");
@@ -104,8 +110,13 @@ final class SessionLedger {
      * @return {list (from 1), idx}
      */
     synchronized long[] nextStatusSlot(String issuer) {
-        long position = nextStatusPosition.getOrDefault(issuer, 0L);
+        long position = nextStatusPosition(issuer);
         return new long[] {position / StatusList.CAPACITY + 1, position % StatusList.CAPACITY};
+    }
+
+    /** The first status position of {@code issuer} no token holds and no process has reserved. */
+    synchronized long nextStatusPosition(String issuer) {
+        return nextStatusPosition.getOrDefault(issuer, 0L);
     }
 
     /** The highest list number of {@code issuer} that exists (1 before any token was minted). */

@@ -17,7 +17,9 @@ import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.URL;
 import java.security.Key;
@@ -125,6 +127,12 @@ public final class TokenVerifier {
         if (dots != 2) {
             throw reject("not a compact JWS: expected 3 dot-separated parts, found " + (dots + 1));
         }
+        // One token, one spelling: padding, whitespace or stray bits would give a second string for the same token.
+        for (String part : token.split("\\.", -1)) {
+            if (!part.chars().allMatch(TokenVerifier::isBase64Url) || !Base64URL.encode(new Base64URL(part).decode()).toString().equals(part)) {
+                throw reject("malformed token: a part is not canonical base64url (no padding, whitespace or other characters)");
+            }
+        }
         SignedJWT jwt;
         Map<String, Object> claims;
         try {
@@ -138,7 +146,14 @@ public final class TokenVerifier {
             throw reject("malformed token: the payload is not a JSON object");
         }
         JWSHeader header = jwt.getHeader();
-        for (String p : header.getIncludedParams()) {
+        // The header as written, not as parsed: the parser drops some members (an empty crit, for one).
+        Set<String> written;
+        try {
+            written = JSONObjectUtils.parse(header.getParsedBase64URL().decodeToString()).keySet();
+        } catch (ParseException e) {
+            throw reject("malformed token: the header is not a JSON object");
+        }
+        for (String p : written) {
             if (!ALLOWED_HEADER.contains(p)) {
                 throw reject("header parameter " + UserText.quote(p) + " is not accepted; only alg, kid and typ are");
             }
@@ -231,6 +246,10 @@ public final class TokenVerifier {
             }
         }
         throw reject("the signature is not valid");
+    }
+
+    private static boolean isBase64Url(int c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
     }
 
     private static String string(Map<String, Object> claims, String name) {

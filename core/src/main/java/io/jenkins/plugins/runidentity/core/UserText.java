@@ -9,7 +9,7 @@ public final class UserText {
 
     private UserText() {}
 
-    /** {@code 'value'} with control characters escaped and long values cut. */
+    /** {@code 'value'} with control characters and unpaired surrogates escaped, and long values cut between characters. */
     public static String quote(String value) {
         if (value == null) {
             return "(none)";
@@ -22,7 +22,9 @@ public final class UserText {
                 break;
             }
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                out.append(c).append(value.charAt(++i)); // a pair is one character: never cut between its halves
+            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
@@ -30,5 +32,18 @@ public final class UserText {
             shown++;
         }
         return out.append('\'').toString();
+    }
+
+    /** Whether {@code value} is valid Unicode text: no unpaired surrogate, which no encoding can carry. */
+    public static boolean isWellFormed(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -270,4 +270,33 @@ public class EngineTest {
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
     }
+
+    @Test
+    public void statusPositionsAreNeverSharedAcrossEnginesOrRestarts() throws Exception {
+        Set<String> positions = new HashSet<>();
+        int minted = 0;
+        try (RunIdentityEngine other = Fixtures.engine(dir, clock)) {
+            for (int i = 1; i <= 20; i++) {
+                RunIdentityEngine e = i % 3 == 0 ? other : engine;
+                positions.add(statusPosition(e.openSession(MintRequest.of("corp", "default"), Fixtures.run("a", i), "t")));
+                minted++;
+            }
+        }
+        engine.close();
+        engine = Fixtures.engine(dir, clock); // reserved but unused positions of the closed engines stay unused
+        positions.add(statusPosition(engine.openSession(MintRequest.of("corp", "default"), Fixtures.run("a", 99), "t")));
+        minted++;
+        assertThat(positions).hasSize(minted);
+        assertThat(engine.auditRecords(r -> r.type().equals("status-reserved"))).isNotEmpty()
+                .hasSizeLessThan(minted); // blocks, not one reservation per token
+        assertThat(engine.verifyAudit().intact()).isTrue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String statusPosition(Session s) throws Exception {
+        Map<String, Object> status = (Map<String, Object>) JWSObject.parse(s.token().revealSerialized()).getPayload()
+                .toJSONObject().get("status");
+        Map<String, Object> list = (Map<String, Object>) status.get("status_list");
+        return list.get("uri") + "#" + list.get("idx");
+    }
 }

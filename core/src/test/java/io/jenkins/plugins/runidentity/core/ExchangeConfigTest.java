@@ -84,6 +84,7 @@ public class ExchangeConfigTest {
             {profile("discovery", null, "assertionAudience", "https://elsewhere.example.com"), "exchange profile 'sso':"
                     + " assertionAudience 'https://elsewhere.example.com' is not one of template 'sso''s audiences:"
                     + " https://sso.example.com/realms/ci, fixed-aud"},
+            {profile("scope", java.util.Arrays.asList("profile", null)), at + "runIdentity.exchanges[0].scope[1] is empty"},
             {profile("id", "Bad Id"), at + "exchange profile id 'Bad Id' is not valid; use lower-case letters, digits and '-',"
                     + " starting with a letter or digit"},
         };
