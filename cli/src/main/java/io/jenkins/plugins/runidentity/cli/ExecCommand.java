@@ -1,6 +1,8 @@
 package io.jenkins.plugins.runidentity.cli;
 
 import io.jenkins.plugins.runidentity.core.CloseReason;
+import io.jenkins.plugins.runidentity.core.DownstreamRevocation;
+import io.jenkins.plugins.runidentity.core.ExchangeFailedException;
 import io.jenkins.plugins.runidentity.core.IssuedToken;
 import io.jenkins.plugins.runidentity.core.MintRequest;
 import io.jenkins.plugins.runidentity.core.RequestDeniedException;
@@ -39,7 +41,14 @@ import picocli.CommandLine.Model.CommandSpec;
             "With --refresh, a fresh token (new id, same session) replaces the token file",
             "atomically at about 80%% of each token's lifetime, so CMD may run longer than",
             "the ttl. The environment variables cannot change once CMD has started:",
-            "long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need it."},
+            "long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need it.",
+            "",
+            "With --exchange PROFILE, the run's identity is first exchanged downstream (see docs/federation.md); CMD also gets",
+            "RUN_IDENTITY_EXCHANGED_TOKEN, RUN_IDENTITY_EXCHANGED_TOKEN_FILE (0600), RUN_IDENTITY_EXCHANGED_TOKEN_TYPE and,",
+            "when known, RUN_IDENTITY_EXCHANGED_EXPIRES_AT. When CMD ends, that token is revoked downstream (if the profile",
+            "has a revocation endpoint), then the run's identity. If the exchange fails, CMD does not run, the run's",
+            "identity is revoked (exchange-failed) and exec exits 2 when the downstream refused (fix the configuration),",
+            "1 when it could not be asked or answered abnormally (retrying may help)."},
         footer = {"", "Example:  run-identity exec --job nightly/backup --ttl 15m -- ./backup.sh --full"})
 final class ExecCommand implements Callable<Integer> {
     @ParentCommand RunIdentityCommand parent;
@@ -63,6 +72,9 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--ttl", paramLabel = "DURATION", description = "Token lifetime, e.g. 90s, 10m, 1h (default: the template's).")
     String ttl;
 
+    @Option(names = "--exchange", paramLabel = "PROFILE", description = "Exchange the identity with this exchange profile first.")
+    String exchange;
+
     @Option(names = "--refresh", description = "Keep a valid token in RUN_IDENTITY_TOKEN_FILE for as long as CMD runs.")
     boolean refresh;
 
@@ -73,6 +85,7 @@ final class ExecCommand implements Callable<Integer> {
     private volatile boolean aborted;
     private boolean finished;
     private volatile Process process;
+    private volatile DownstreamAccess downstream;
     private ScheduledExecutorService refresher;
 
     @Override
@@ -85,6 +98,15 @@ final class ExecCommand implements Callable<Integer> {
         String host = ProcessOwner.hostName();
         RunFacts facts = engine.startRun(jobName, owner, b -> b.node(host).controller(host).cause("run-identity exec"));
         Session session = engine.openSession(new MintRequest(issuer, template, audience, scope, ttl), facts, owner);
+        if (exchange != null) {
+            try {
+                downstream = DownstreamAccess.obtain(engine, home, exchange, session, owner);
+            } catch (ExchangeFailedException e) {
+                engine.closeSession(session.id(), CloseReason.EXCHANGE_FAILED);
+                spec.commandLine().getErr().println("run-identity exec: " + e.getMessage());
+                return e.refused() ? RunIdentityCommand.USAGE : 1;
+            }
+        }
 
         Path tokenDir = home.tokenFolder(session.id()).toAbsolutePath();
         Path tokenFile = tokenDir.resolve("token");
@@ -113,6 +135,9 @@ final class ExecCommand implements Callable<Integer> {
             env.put("RUN_IDENTITY_ID", session.token().jti());
             env.put("RUN_IDENTITY_EXPIRES_AT", session.token().expiresAt().toString());
             env.put("RUN_IDENTITY_ISSUER", session.token().issuer());
+            if (downstream != null) {
+                downstream.export(tokenDir, env);
+            }
             if (refresh) {
                 refresher = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "run-identity-exec-refresh");
@@ -187,6 +212,13 @@ final class ExecCommand implements Callable<Integer> {
             finished = true;
             if (refresher != null) {
                 refresher.shutdownNow();
+            }
+            DownstreamAccess d = downstream;
+            if (d != null) {
+                DownstreamRevocation r = d.end();
+                if (r.status() == DownstreamRevocation.Status.FAILED) {
+                    spec.commandLine().getErr().println("run-identity exec: " + r.reason());
+                }
             }
             try {
                 Files.deleteIfExists(tokenDir.resolve("token"));

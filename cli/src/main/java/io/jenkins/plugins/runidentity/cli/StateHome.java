@@ -106,6 +106,11 @@ final class StateHome {
         return dir.resolve("run");
     }
 
+    /** The secret store: {@code secrets/<name>}, one 0600 file per client secret an exchange profile names. */
+    Path secretsFolder() {
+        return dir.resolve("secrets");
+    }
+
     /** A new 0700 folder for one session's token file: {@code run/<session>}. */
     Path tokenFolder(String sessionId) throws IOException {
         PrivateFiles.directory(runDir());

@@ -64,6 +64,6 @@ public class RelyingPartyGuidesTest {
             }
             checked.add(m.group(1));
         }
-        assertThat(checked).contains("vault", "aws", "gcp", "azure");
+        assertThat(checked).contains("vault", "aws", "gcp", "azure", "keycloak");
     }
 }

@@ -22,6 +22,10 @@ public final class AuditEvent {
     public static final String REFRESHED = "refreshed";
     public static final String STATUS_RESERVED = "status-reserved";
     public static final String LOG_REPAIRED = "log-repaired";
+    public static final String EXCHANGED = "exchanged";
+    public static final String EXCHANGE_FAILED = "exchange-failed";
+    public static final String DOWNSTREAM_REVOKED = "downstream-revoked";
+    public static final String DOWNSTREAM_REVOKE_FAILED = "downstream-revoke-failed";
 
     private final String type;
     private final Instant time;

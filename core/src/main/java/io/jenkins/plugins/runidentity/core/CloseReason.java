@@ -21,7 +21,9 @@ public enum CloseReason {
     /** An administrator revoked it. */
     REVOKED_BY_ADMIN("revoked-by-admin"),
     /** A downstream exchange failed, so the session never started. */
-    EXCHANGE_FAILED("exchange-failed");
+    EXCHANGE_FAILED("exchange-failed"),
+    /** A single-use client assertion was presented to a downstream; it must never be presented again. */
+    ASSERTION_PRESENTED("assertion-presented");
 
     private final String code;
 

@@ -35,6 +35,15 @@ import java.util.TreeSet;
  *       boundByRun: true          # cap exp at the run's deadline when known
  *   notBeforeBackdate: 30s
  *   leeway: 60s
+ *   exchanges:
+ *     - id: keycloak
+ *       grant: client-credentials  # or token-exchange
+ *       tokenEndpoint: https://sso.example.com/realms/ci/protocol/openid-connect/token
+ *       revocationEndpoint: https://sso.example.com/realms/ci/protocol/openid-connect/revoke
+ *       discovery: https://sso.example.com/realms/ci   # its issuer is the assertion's audience
+ *       template: keycloak
+ *       clientId: run-identity-ci
+ *       scope: profile
  * </pre>
  *
  * Unknown settings are refused, so that a misspelt restriction is never silently ignored. Every error names the
@@ -42,10 +51,12 @@ import java.util.TreeSet;
  */
 public final class ConfigDocument {
     public static final String ROOT = "runIdentity";
-    private static final Set<String> ROOT_KEYS = Set.of("issuers", "templates", "notBeforeBackdate", "leeway");
+    private static final Set<String> ROOT_KEYS = Set.of("issuers", "templates", "notBeforeBackdate", "leeway", "exchanges");
     private static final Set<String> ISSUER_KEYS = Set.of("id", "url", "algorithm", "rotationPeriod");
     private static final Set<String> TEMPLATE_KEYS = Set.of("id", "description", "audiences", "scope", "subject", "claims",
             "defaultTtl", "maxTtl", "allowedJobs", "allowedBranches", "issuers", "boundByRun");
+    private static final Set<String> EXCHANGE_KEYS = Set.of("id", "grant", "tokenEndpoint", "clientId", "issuer", "template",
+            "discovery", "assertionAudience", "assertionTtl", "scope", "audience", "revocationEndpoint", "clientSecret");
 
     private ConfigDocument() {}
 
@@ -92,7 +103,34 @@ public final class ConfigDocument {
             }
         }
         return new EngineConfig(issuers, templates, duration(root.get("notBeforeBackdate"), ROOT + ".notBeforeBackdate"),
-                duration(root.get("leeway"), ROOT + ".leeway"));
+                duration(root.get("leeway"), ROOT + ".leeway"), exchanges(root));
+    }
+
+    private static List<ExchangeProfile> exchanges(Map<String, Object> root) {
+        List<ExchangeProfile> exchanges = new ArrayList<>();
+        List<Object> list = list(root.get("exchanges"), ROOT + ".exchanges");
+        for (int i = 0; i < list.size(); i++) {
+            String at = ROOT + ".exchanges[" + i + "]";
+            Map<String, Object> m = map(list.get(i), at);
+            known(m, EXCHANGE_KEYS, at);
+            try {
+                String grant = text(m.get("grant"), at + ".grant");
+                exchanges.add(ExchangeProfile.builder(text(m.get("id"), at + ".id"))
+                        .grant(grant == null ? null : ExchangeGrant.parse(grant))
+                        .tokenEndpoint(text(m.get("tokenEndpoint"), at + ".tokenEndpoint"))
+                        .clientId(text(m.get("clientId"), at + ".clientId")).issuer(text(m.get("issuer"), at + ".issuer"))
+                        .template(text(m.get("template"), at + ".template")).discovery(text(m.get("discovery"), at + ".discovery"))
+                        .assertionAudience(text(m.get("assertionAudience"), at + ".assertionAudience"))
+                        .assertionTtl(duration(m.get("assertionTtl"), at + ".assertionTtl"))
+                        .scope(String.join(" ", words(m.get("scope"), at + ".scope")))
+                        .audience(text(m.get("audience"), at + ".audience"))
+                        .revocationEndpoint(text(m.get("revocationEndpoint"), at + ".revocationEndpoint"))
+                        .clientSecret(text(m.get("clientSecret"), at + ".clientSecret")).build());
+            } catch (ConfigurationException e) {
+                throw new ConfigurationException(at + ": " + e.getMessage());
+            }
+        }
+        return exchanges;
     }
 
     @SuppressWarnings("unchecked")

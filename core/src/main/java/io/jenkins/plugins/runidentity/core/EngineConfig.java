@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  * @param templates         scope templates; each may only name configured issuers
  * @param notBeforeBackdate how far {@code nbf} lies before {@code iat}, for relying parties whose clocks run behind
  * @param leeway            clock skew tolerated when verifying {@code nbf} and {@code iat} (at most 5 minutes)
+ * @param exchanges         exchange profiles; each names a configured template (and issuer, if any)
  */
 public record EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templates, Duration notBeforeBackdate,
-                           Duration leeway) {
+                           Duration leeway, List<ExchangeProfile> exchanges) {
     public static final Duration DEFAULT_BACKDATE = Duration.ofSeconds(30);
     public static final Duration DEFAULT_LEEWAY = Duration.ofSeconds(60);
 
@@ -38,6 +39,11 @@ public record EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templ
                 }
             }
         }
+        exchanges = List.copyOf(exchanges == null ? List.of() : exchanges);
+        unique("exchange profile", exchanges.stream().map(ExchangeProfile::id).toList());
+        for (ExchangeProfile x : exchanges) {
+            checkExchange(x, issuers, templates);
+        }
         notBeforeBackdate = notBeforeBackdate == null ? DEFAULT_BACKDATE : notBeforeBackdate;
         leeway = leeway == null ? DEFAULT_LEEWAY : leeway;
         if (notBeforeBackdate.isNegative() || notBeforeBackdate.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -49,7 +55,26 @@ public record EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templ
     }
 
     public EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templates) {
-        this(issuers, templates, null, null);
+        this(issuers, templates, null, null, null);
+    }
+
+    public EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templates, Duration notBeforeBackdate, Duration leeway) {
+        this(issuers, templates, notBeforeBackdate, leeway, null);
+    }
+
+    private static void checkExchange(ExchangeProfile x, List<IssuerConfig> issuers, List<ScopeTemplate> templates) {
+        String where = "exchange profile '" + x.id() + "'";
+        ScopeTemplate t = templates.stream().filter(s -> s.id().equals(x.template())).findFirst().orElseThrow(() ->
+                new ConfigurationException(where + " names template " + UserText.quote(x.template())
+                        + ", which is not configured; configured templates: "
+                        + String.join(", ", templates.stream().map(ScopeTemplate::id).toList())));
+        if (x.issuer() != null && issuers.stream().noneMatch(i -> i.id().equals(x.issuer()))) {
+            throw new ConfigurationException(where + " names issuer " + UserText.quote(x.issuer()) + ", which is not configured");
+        }
+        if (x.assertionAudience() != null && !t.audiences().contains(x.assertionAudience())) {
+            throw new ConfigurationException(where + ": assertionAudience " + UserText.quote(x.assertionAudience())
+                    + " is not one of template '" + t.id() + "''s audiences: " + String.join(", ", t.audiences()));
+        }
     }
 
     private static void unique(String what, List<String> values) {
@@ -71,6 +96,10 @@ public record EngineConfig(List<IssuerConfig> issuers, List<ScopeTemplate> templ
 
     public List<String> issuerIds() {
         return issuers.stream().map(IssuerConfig::id).toList();
+    }
+
+    public Optional<ExchangeProfile> exchange(String id) {
+        return exchanges.stream().filter(x -> x.id().equals(id)).findFirst();
     }
 
     public List<String> templateIds() {

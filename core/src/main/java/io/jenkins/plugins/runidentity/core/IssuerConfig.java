@@ -54,28 +54,35 @@ public record IssuerConfig(String id, String url, SigningAlgorithm algorithm, Du
         if (url == null || url.isBlank()) {
             throw new ConfigurationException("an issuer needs a URL");
         }
-        URI uri;
-        try {
-            uri = new URI(url);
-        } catch (URISyntaxException e) {
-            throw new ConfigurationException("issuer URL " + UserText.quote(url) + " is not a URL: " + e.getReason());
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
-            throw new ConfigurationException("issuer URL " + UserText.quote(url) + " must be an absolute https URL");
-        }
-        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new ConfigurationException("issuer URL " + UserText.quote(url) + " must not have a query, fragment or user info");
-        }
+        checkHttpUrl("issuer URL " + UserText.quote(url), url);
         if (url.endsWith("/")) {
             throw new ConfigurationException("issuer URL " + UserText.quote(url)
                     + " must not end with '/'; relying parties compare the issuer string exactly");
         }
-        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
-            throw new ConfigurationException("issuer URL " + UserText.quote(url)
-                    + " must use https; plain http is only allowed on a loopback host such as 127.0.0.1");
-        }
         return url;
+    }
+
+    /**
+     * Checks that {@code url} is an absolute https URL (plain http only on a loopback host) without query, fragment
+     * or user info; {@code subject} starts every message, e.g. {@code issuer URL 'x'}.
+     */
+    static void checkHttpUrl(String subject, String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new ConfigurationException(subject + " is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw new ConfigurationException(subject + " must be an absolute https URL");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new ConfigurationException(subject + " must not have a query, fragment or user info");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw new ConfigurationException(subject + " must use https; plain http is only allowed on a loopback host such as 127.0.0.1");
+        }
     }
 
     static boolean isLoopback(String host) {

@@ -400,6 +400,11 @@ public final class RunIdentityEngine implements Closeable {
         return closed;
     }
 
+    /** Appends one event to the audit log, for the engine's own use cases (e.g. {@link DownstreamExchange}). */
+    void record(AuditEvent event) {
+        store.audit().append(() -> List.of(event));
+    }
+
     /** Catches up with what other processes sharing the store have recorded. */
     public void sync() {
         store.audit().poll();
