@@ -69,68 +69,61 @@ public final class ConfigDocument {
         known(top, Set.of(ROOT), "the document");
         Map<String, Object> root = map(top.get(ROOT), ROOT);
         known(root, ROOT_KEYS, ROOT);
-        List<IssuerConfig> issuers = new ArrayList<>();
-        List<Object> issuerList = list(root.get("issuers"), ROOT + ".issuers");
-        for (int i = 0; i < issuerList.size(); i++) {
-            String at = ROOT + ".issuers[" + i + "]";
-            Map<String, Object> m = map(issuerList.get(i), at);
-            known(m, ISSUER_KEYS, at);
+        List<IssuerConfig> issuers = entries(root, "issuers", ISSUER_KEYS, (m, at) -> {
+            String alg = text(m.get("algorithm"), at + ".algorithm");
+            return new IssuerConfig(text(m.get("id"), at + ".id"), text(m.get("url"), at + ".url"),
+                    alg == null ? null : SigningAlgorithm.parse(alg), duration(m.get("rotationPeriod"), at + ".rotationPeriod"));
+        });
+        List<ScopeTemplate> templates = entries(root, "templates", TEMPLATE_KEYS, (m, at) -> {
+            Map<String, String> claims = new LinkedHashMap<>();
+            map(m.get("claims"), at + ".claims").forEach((k, v) -> claims.put(k, text(v, at + ".claims." + k)));
+            return new ScopeTemplate(text(m.get("id"), at + ".id"), text(m.get("description"), at + ".description"),
+                    words(m.get("audiences"), at + ".audiences"), words(m.get("scope"), at + ".scope"),
+                    text(m.get("subject"), at + ".subject"), claims, duration(m.get("defaultTtl"), at + ".defaultTtl"),
+                    duration(m.get("maxTtl"), at + ".maxTtl"), words(m.get("allowedJobs"), at + ".allowedJobs"),
+                    words(m.get("allowedBranches"), at + ".allowedBranches"), words(m.get("issuers"), at + ".issuers"),
+                    bool(m.get("boundByRun"), at + ".boundByRun"));
+        });
+        return new EngineConfig(issuers, templates, duration(root.get("notBeforeBackdate"), ROOT + ".notBeforeBackdate"),
+                duration(root.get("leeway"), ROOT + ".leeway"), entries(root, "exchanges", EXCHANGE_KEYS, (m, at) -> {
+                    String grant = text(m.get("grant"), at + ".grant");
+                    return ExchangeProfile.builder(text(m.get("id"), at + ".id"))
+                            .grant(grant == null ? null : ExchangeGrant.parse(grant))
+                            .tokenEndpoint(text(m.get("tokenEndpoint"), at + ".tokenEndpoint"))
+                            .clientId(text(m.get("clientId"), at + ".clientId")).issuer(text(m.get("issuer"), at + ".issuer"))
+                            .template(text(m.get("template"), at + ".template")).discovery(text(m.get("discovery"), at + ".discovery"))
+                            .assertionAudience(text(m.get("assertionAudience"), at + ".assertionAudience"))
+                            .assertionTtl(duration(m.get("assertionTtl"), at + ".assertionTtl"))
+                            .scope(String.join(" ", words(m.get("scope"), at + ".scope")))
+                            .audience(text(m.get("audience"), at + ".audience"))
+                            .revocationEndpoint(text(m.get("revocationEndpoint"), at + ".revocationEndpoint"))
+                            .clientSecret(text(m.get("clientSecret"), at + ".clientSecret")).build();
+                }));
+    }
+
+    /** Reads one entry of a list setting; {@code at} is its path, e.g. {@code runIdentity.templates[2]}. */
+    private interface EntryReader<T> {
+        T read(Map<String, Object> entry, String at);
+    }
+
+    /**
+     * Reads the list setting {@code name}: each entry must be a mapping of known settings; any error is reported
+     * with the entry's path in front.
+     */
+    private static <T> List<T> entries(Map<String, Object> root, String name, Set<String> keys, EntryReader<T> reader) {
+        List<T> out = new ArrayList<>();
+        List<Object> list = list(root.get(name), ROOT + "." + name);
+        for (int i = 0; i < list.size(); i++) {
+            String at = ROOT + "." + name + "[" + i + "]";
+            Map<String, Object> m = map(list.get(i), at);
+            known(m, keys, at);
             try {
-                String alg = text(m.get("algorithm"), at + ".algorithm");
-                issuers.add(new IssuerConfig(text(m.get("id"), at + ".id"), text(m.get("url"), at + ".url"),
-                        alg == null ? null : SigningAlgorithm.parse(alg), duration(m.get("rotationPeriod"), at + ".rotationPeriod")));
+                out.add(reader.read(m, at));
             } catch (IllegalArgumentException | ConfigurationException e) {
                 throw new ConfigurationException(at + ": " + e.getMessage());
             }
         }
-        List<ScopeTemplate> templates = new ArrayList<>();
-        List<Object> templateList = list(root.get("templates"), ROOT + ".templates");
-        for (int i = 0; i < templateList.size(); i++) {
-            String at = ROOT + ".templates[" + i + "]";
-            Map<String, Object> m = map(templateList.get(i), at);
-            known(m, TEMPLATE_KEYS, at);
-            Map<String, String> claims = new LinkedHashMap<>();
-            map(m.get("claims"), at + ".claims").forEach((k, v) -> claims.put(k, text(v, at + ".claims." + k)));
-            try {
-                templates.add(new ScopeTemplate(text(m.get("id"), at + ".id"), text(m.get("description"), at + ".description"),
-                        words(m.get("audiences"), at + ".audiences"), words(m.get("scope"), at + ".scope"),
-                        text(m.get("subject"), at + ".subject"), claims, duration(m.get("defaultTtl"), at + ".defaultTtl"),
-                        duration(m.get("maxTtl"), at + ".maxTtl"), words(m.get("allowedJobs"), at + ".allowedJobs"),
-                        words(m.get("allowedBranches"), at + ".allowedBranches"), words(m.get("issuers"), at + ".issuers"),
-                        bool(m.get("boundByRun"), at + ".boundByRun")));
-            } catch (ConfigurationException e) {
-                throw new ConfigurationException(at + ": " + e.getMessage());
-            }
-        }
-        return new EngineConfig(issuers, templates, duration(root.get("notBeforeBackdate"), ROOT + ".notBeforeBackdate"),
-                duration(root.get("leeway"), ROOT + ".leeway"), exchanges(root));
-    }
-
-    private static List<ExchangeProfile> exchanges(Map<String, Object> root) {
-        List<ExchangeProfile> exchanges = new ArrayList<>();
-        List<Object> list = list(root.get("exchanges"), ROOT + ".exchanges");
-        for (int i = 0; i < list.size(); i++) {
-            String at = ROOT + ".exchanges[" + i + "]";
-            Map<String, Object> m = map(list.get(i), at);
-            known(m, EXCHANGE_KEYS, at);
-            try {
-                String grant = text(m.get("grant"), at + ".grant");
-                exchanges.add(ExchangeProfile.builder(text(m.get("id"), at + ".id"))
-                        .grant(grant == null ? null : ExchangeGrant.parse(grant))
-                        .tokenEndpoint(text(m.get("tokenEndpoint"), at + ".tokenEndpoint"))
-                        .clientId(text(m.get("clientId"), at + ".clientId")).issuer(text(m.get("issuer"), at + ".issuer"))
-                        .template(text(m.get("template"), at + ".template")).discovery(text(m.get("discovery"), at + ".discovery"))
-                        .assertionAudience(text(m.get("assertionAudience"), at + ".assertionAudience"))
-                        .assertionTtl(duration(m.get("assertionTtl"), at + ".assertionTtl"))
-                        .scope(String.join(" ", words(m.get("scope"), at + ".scope")))
-                        .audience(text(m.get("audience"), at + ".audience"))
-                        .revocationEndpoint(text(m.get("revocationEndpoint"), at + ".revocationEndpoint"))
-                        .clientSecret(text(m.get("clientSecret"), at + ".clientSecret")).build());
-            } catch (ConfigurationException e) {
-                throw new ConfigurationException(at + ": " + e.getMessage());
-            }
-        }
-        return exchanges;
+        return out;
     }
 
     @SuppressWarnings("unchecked")

@@ -213,7 +213,7 @@ public class ParserFuzzTest {
         Map<String, Object> ri = new LinkedHashMap<>();
         List<Object> issuers = new ArrayList<>();
         for (int i = r.nextInt(3); i > 0; i--) {
-            issuers.add(randomMap(r, Set.of("id", "url", "algorithm", "rotationPeriod"), 0));
+            issuers.add(randomMap(r, List.of("id", "url", "algorithm", "rotationPeriod"), 0));
         }
         if (r.nextInt(4) > 0) {
             Map<String, Object> good = new LinkedHashMap<>();
@@ -224,7 +224,7 @@ public class ParserFuzzTest {
         ri.put("issuers", r.nextInt(20) == 0 ? randomValue(r, 0) : issuers);
         List<Object> templates = new ArrayList<>();
         for (int i = r.nextInt(3); i > 0; i--) {
-            templates.add(randomMap(r, Set.of("id", "description", "audiences", "scope", "subject", "claims", "defaultTtl", "maxTtl",
+            templates.add(randomMap(r, List.of("id", "description", "audiences", "scope", "subject", "claims", "defaultTtl", "maxTtl",
                     "allowedJobs", "allowedBranches", "issuers"), 0));
         }
         ri.put("templates", templates);
@@ -235,7 +235,8 @@ public class ParserFuzzTest {
         return r.nextInt(30) == 0 ? randomValue(r, 0) : root;
     }
 
-    private static Map<String, Object> randomMap(Random r, Set<String> likely, int depth) {
+    /** {@code likely} is a list, not a set: a set's iteration order changes between JVMs, and so would the inputs. */
+    private static Map<String, Object> randomMap(Random r, List<String> likely, int depth) {
         Map<String, Object> m = new LinkedHashMap<>();
         List<String> keys = new ArrayList<>(likely);
         for (int i = r.nextInt(keys.size() + 1); i > 0; i--) {
