@@ -14,7 +14,7 @@ if [ ! -f "$RUN_IDENTITY_HOME/config.yaml" ]; then
   echo "== init"
   $ri init --issuer-url "http://127.0.0.1:$port/default"
 fi
-issuer=$(sed -n 's/^ *url: *//p' "$RUN_IDENTITY_HOME/config.yaml" | head -1)
+issuer=$(awk '/^ *url:/ { print $2; exit }' "$RUN_IDENTITY_HOME/config.yaml")
 
 echo "== serve"
 $ri serve > "$RUN_IDENTITY_HOME/serve.log" 2>&1 &
