@@ -2,6 +2,7 @@ package io.jenkins.plugins.runidentity.cli;
 
 import io.jenkins.plugins.runidentity.core.CloseReason;
 import io.jenkins.plugins.runidentity.core.DownstreamRevocation;
+import io.jenkins.plugins.runidentity.core.DurationFormat;
 import io.jenkins.plugins.runidentity.core.ExchangeFailedException;
 import io.jenkins.plugins.runidentity.core.IssuedToken;
 import io.jenkins.plugins.runidentity.core.MintRequest;
@@ -43,6 +44,10 @@ import picocli.CommandLine.Model.CommandSpec;
             "the ttl. The environment variables cannot change once CMD has started:",
             "long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need it.",
             "",
+            "With --time-limit, CMD is stopped when the limit is reached (SIGTERM, then SIGKILL 10s later), the session",
+            "is closed as timed-out and exec exits 124. The limit is the run's deadline: a template with boundByRun caps",
+            "every token's expiry at it, so no token outlives the run.",
+            "",
             "With --exchange PROFILE, the run's identity is first exchanged downstream (see docs/federation.md); CMD also gets",
             "RUN_IDENTITY_EXCHANGED_TOKEN, RUN_IDENTITY_EXCHANGED_TOKEN_FILE (0600), RUN_IDENTITY_EXCHANGED_TOKEN_TYPE and,",
             "when known, RUN_IDENTITY_EXCHANGED_EXPIRES_AT. When CMD ends, that token is revoked downstream (if the profile",
@@ -78,25 +83,33 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--refresh", description = "Keep a valid token in RUN_IDENTITY_TOKEN_FILE for as long as CMD runs.")
     boolean refresh;
 
+    @Option(names = "--time-limit", paramLabel = "DURATION", description = "Stop CMD after this long, e.g. 30m; the run's deadline.")
+    String timeLimit;
+
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
     private final Object lock = new Object();
     private volatile boolean aborted;
+    private volatile boolean timedOut;
     private boolean finished;
     private volatile Process process;
     private volatile DownstreamAccess downstream;
-    private ScheduledExecutorService refresher;
+    private ScheduledExecutorService timer;
 
     @Override
     public Integer call() throws Exception {
         String jobName = job != null ? job : Path.of(command.get(0)).getFileName().toString();
+        Duration limit = timeLimit == null ? null : parseLimit(timeLimit);
         ProcessOwner owners = new ProcessOwner();
         String owner = owners.current();
         StateHome home = parent.state();
         RunIdentityEngine engine = home.open(Clock.systemUTC());
         String host = ProcessOwner.hostName();
-        RunFacts facts = engine.startRun(jobName, owner, b -> b.node(host).controller(host).cause("run-identity exec"));
+        // The deadline is a fact this process enforces (it stops CMD then), not something CMD could claim.
+        Instant deadline = limit == null ? null : Instant.now().plus(limit);
+        RunFacts facts = engine.startRun(jobName, owner,
+                b -> b.node(host).controller(host).cause("run-identity exec").deadline(deadline));
         Session session = engine.openSession(new MintRequest(issuer, template, audience, scope, ttl), facts, owner);
         if (exchange != null) {
             try {
@@ -138,12 +151,14 @@ final class ExecCommand implements Callable<Integer> {
             if (downstream != null) {
                 downstream.export(tokenDir, env);
             }
-            if (refresh) {
-                refresher = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "run-identity-exec-refresh");
+            if (refresh || deadline != null) {
+                timer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "run-identity-exec-timer");
                     t.setDaemon(true);
                     return t;
                 });
+            }
+            if (refresh) {
                 scheduleRefresh(engine, session.id(), session.token(), tokenFile);
             }
             try {
@@ -154,7 +169,17 @@ final class ExecCommand implements Callable<Integer> {
                         + String.valueOf(e.getMessage()).replaceFirst("^Cannot run program \"[^\"]*\"[^:]*: ", ""));
                 return 127;
             }
+            if (deadline != null) {
+                timer.schedule(this::stopAtDeadline, Math.max(0, Duration.between(Instant.now(), deadline).toMillis()),
+                        TimeUnit.MILLISECONDS);
+            }
             int exit = process.waitFor();
+            if (timedOut) {
+                finish(engine, session, CloseReason.TIMED_OUT, tokenDir);
+                spec.commandLine().getErr().println("run-identity exec: " + command.get(0) + " was stopped after the time limit of "
+                        + timeLimit.trim());
+                return TIMED_OUT_EXIT;
+            }
             finish(engine, session, aborted ? CloseReason.ABORTED : exit == 0 ? CloseReason.BLOCK_COMPLETED : CloseReason.BLOCK_FAILED,
                     tokenDir);
             return exit;
@@ -170,6 +195,36 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
+    /** What exec exits with when it stopped CMD at the time limit (the convention of coreutils' timeout). */
+    static final int TIMED_OUT_EXIT = 124;
+
+    private static Duration parseLimit(String text) {
+        try {
+            return DurationFormat.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError("--time-limit: " + e.getMessage());
+        }
+    }
+
+    /** Runs on the timer thread at the deadline: stops CMD; the main thread then closes the session. */
+    private void stopAtDeadline() {
+        Process p = process;
+        synchronized (lock) {
+            if (finished || p == null || !p.isAlive()) {
+                return;
+            }
+            timedOut = true;
+        }
+        p.destroy();
+        try {
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // exec is finishing: shutdownNow interrupts the timer
+        }
+    }
+
     /** The moment to replace a token: at 80 % of its lifetime. */
     static Instant refreshAt(IssuedToken t) {
         Duration life = Duration.between(t.issuedAt(), t.expiresAt());
@@ -179,7 +234,7 @@ final class ExecCommand implements Callable<Integer> {
     private void scheduleRefresh(RunIdentityEngine engine, String sessionId, IssuedToken current,
                                  Path tokenFile) {
         long delay = Math.max(0, Duration.between(Instant.now(), refreshAt(current)).toMillis());
-        refresher.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), delay, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), delay, TimeUnit.MILLISECONDS);
     }
 
     private void refreshOnce(RunIdentityEngine engine, String sessionId, IssuedToken current,
@@ -198,7 +253,7 @@ final class ExecCommand implements Callable<Integer> {
                 // A passing problem (state briefly unavailable): try again soon while the current token still lives.
                 spec.commandLine().getErr().println("run-identity exec: refreshing the token failed, retrying in 5s: " + e.getMessage());
                 if (Instant.now().plusSeconds(5).isBefore(current.expiresAt())) {
-                    refresher.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), 5, TimeUnit.SECONDS);
+                    timer.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), 5, TimeUnit.SECONDS);
                 }
             }
         }
@@ -210,8 +265,8 @@ final class ExecCommand implements Callable<Integer> {
                 return;
             }
             finished = true;
-            if (refresher != null) {
-                refresher.shutdownNow();
+            if (timer != null) {
+                timer.shutdownNow();
             }
             DownstreamAccess d = downstream;
             if (d != null) {

@@ -69,7 +69,8 @@ final class InitCommand implements Callable<Integer> {
                     # Reserved claims (iss sub aud exp nbf iat jti scope sid status job ...) cannot be set here.
                     # allowedJobs / allowedBranches: globs; * matches within a '/' segment, ** across segments.
                     # issuers: the issuer ids this template may be used with (empty: all).
-                    # boundByRun: true caps each token's exp at the run's deadline when one is known.
+                    # boundByRun: true caps each token's exp at the run's deadline when one is known
+                    #   (exec --time-limit; in Jenkins, an enclosing timeout step).
                     - id: default
                       description: Any job; audience run-identity; 10 minute tokens
                       audiences: [run-identity]
@@ -81,6 +82,7 @@ final class InitCommand implements Callable<Integer> {
                       allowedJobs: ["**"]
                       allowedBranches: []
                       issuers: [default]
+                      boundByRun: true
                   # nbf is set this far before iat, for relying parties whose clocks run behind.
                   notBeforeBackdate: 30s
                   # Clock skew tolerated when checking nbf and iat.

@@ -76,6 +76,44 @@ public class LifecycleIT {
         assertThat(cli.active(token("v"))).as("after the child ended").isFalse();
     }
 
+    /**
+     * {@code --time-limit}: the command is stopped at the limit, exec exits 124, the session closes as timed-out, and a
+     * template bound by the run never issues a token that outlives the deadline, even when a longer ttl is asked for.
+     */
+    @Test
+    public void aTimeLimitStopsTheCommandAndBoundsTheToken() throws Exception {
+        Files.writeString(cli.home.resolve("config.yaml"), InitCommand.sampleConfig(cli.issuer)
+                .replace("  notBeforeBackdate", "    - id: bounded\n      audiences: [run-identity]\n      allowedJobs: [\"**\"]\n      maxTtl: 1h\n"
+                        + "      boundByRun: true\n  notBeforeBackdate"));
+        long before = System.currentTimeMillis() / 1000;
+        long started = System.nanoTime();
+        Cli.Result r = cli.run("exec", "--template", "bounded", "--ttl", "30m", "--time-limit", "4s", "--job", "slow", "--",
+                "sh", "-c", save("t") + " && exec sleep 60");
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        long after = System.currentTimeMillis() / 1000;
+        assertThat(r.exit()).as(r.err()).isEqualTo(124);
+        assertThat(r.err().strip()).isEqualTo("run-identity exec: sh was stopped after the time limit of 4s");
+        assertThat(tookMillis).as("stopped by the limit, not by sleep 60").isLessThan(40_000);
+        Map<String, Object> claims = JSONObjectUtils.parse(new String(java.util.Base64.getUrlDecoder()
+                .decode(token("t").split("\\.")[1]), StandardCharsets.UTF_8));
+        long exp = (Long) claims.get("exp");
+        assertThat(exp).as("exp is capped at the deadline, not iat + 30m").isBetween(before + 3, after + 4);
+        assertThat(cli.active(token("t"))).isFalse();
+        Cli.Result audit = cli.run("audit", "show", "--json");
+        assertThat(audit.out()).contains("\"reason\":\"timed-out\"");
+
+        // the same template without a limit: the deadline is unknown, the ttl asked for applies
+        Cli.Result free = cli.run("exec", "--template", "bounded", "--ttl", "30m", "--job", "slow", "--", "sh", "-c", save("f"));
+        assertThat(free.exit()).as(free.err()).isZero();
+        Map<String, Object> freeClaims = JSONObjectUtils.parse(new String(java.util.Base64.getUrlDecoder()
+                .decode(token("f").split("\\.")[1]), StandardCharsets.UTF_8));
+        assertThat((Long) freeClaims.get("exp") - (Long) freeClaims.get("iat")).isEqualTo(1800);
+
+        Cli.Result bad = cli.run("exec", "--time-limit", "soon", "--", "true");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err().strip()).isEqualTo("run-identity exec: --time-limit: 'soon' is not a duration; use e.g. 90s, 10m, 1h30m, 2d or PT10M");
+    }
+
     @Test
     public void everyWayOfEndingRevokesWithItsReason() throws Exception {
         Cli.Result ok = cli.run("exec", "--job", "ends", "--", "sh", "-c", save("ok"));

@@ -8,6 +8,8 @@ public enum CloseReason {
     BLOCK_FAILED("block-failed"),
     /** The run was stopped (abort, SIGINT, SIGTERM). */
     ABORTED("aborted"),
+    /** The run reached its time limit and was stopped. */
+    TIMED_OUT("timed-out"),
     /** The run finished while the session was still open. */
     RUN_FINISHED("run-finished"),
     /** The process that owned the session died without closing it (e.g. SIGKILL). */
