@@ -72,6 +72,14 @@ final class Cli implements AutoCloseable {
         return r;
     }
 
+    /** A fresh state folder in {@code tmp}, initialized, with {@code serve} running on it. */
+    static Cli served(org.junit.rules.TemporaryFolder tmp) throws Exception {
+        Cli cli = new Cli(tmp.newFolder("state").toPath());
+        cli.init();
+        cli.serve();
+        return cli;
+    }
+
     void init() throws Exception {
         Result r = run("init", "--issuer-url", issuer);
         assertThat(r.exit()).as(r.err()).isZero();

@@ -34,10 +34,8 @@ public class LifecycleIT {
 
     @Before
     public void start() throws Exception {
-        cli = new Cli(tmp.newFolder("state").toPath());
+        cli = Cli.served(tmp);
         out = tmp.newFolder("out").toPath();
-        cli.init();
-        cli.serve();
     }
 
     @After

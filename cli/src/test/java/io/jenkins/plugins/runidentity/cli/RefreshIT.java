@@ -30,10 +30,8 @@ public class RefreshIT {
 
     @Before
     public void start() throws Exception {
-        cli = new Cli(tmp.newFolder("state").toPath());
+        cli = Cli.served(tmp);
         out = tmp.newFolder("out").toPath();
-        cli.init();
-        cli.serve();
     }
 
     @After

@@ -41,9 +41,7 @@ public class ServeLoadIT {
 
     @Before
     public void start() throws Exception {
-        cli = new Cli(tmp.newFolder().toPath().resolve("state"));
-        cli.init();
-        cli.serve();
+        cli = Cli.served(tmp);
         engine = StateHome.locate(cli.home).open(Clock.systemUTC());
         pool = Executors.newFixedThreadPool(16);
     }

@@ -6,29 +6,11 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
-public class EndpointsTest {
+public class EndpointsTest extends EngineFixture {
     private static final String BASE = "/run-identity/corp";
     private static final String FORM = "application/x-www-form-urlencoded";
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private RunIdentityEngine engine;
-    private MutableClock clock;
-
-    @Before
-    public void start() throws Exception {
-        clock = MutableClock.atNow();
-        engine = Fixtures.engine(tmp.newFolder().toPath(), clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
-    }
 
     private EndpointResponse call(String method, String path, String query, String type, String body) {
         return engine.endpoints().handle(new EndpointRequest(method, path, query, type,

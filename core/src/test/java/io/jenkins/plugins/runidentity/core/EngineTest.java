@@ -13,29 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
-public class EngineTest {
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private Path dir;
-    private RunIdentityEngine engine;
-
-    @Before
-    public void start() throws Exception {
-        clock = MutableClock.atNow();
-        dir = tmp.newFolder("state").toPath();
-        engine = Fixtures.engine(dir, clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
-    }
+public class EngineTest extends EngineFixture {
 
     @Test
     public void mintsTheDocumentedClaimSet() throws Exception {
@@ -122,8 +102,7 @@ public class EngineTest {
         Session s = engine.openSession(MintRequest.of("corp", "default"), Fixtures.run("a", 1), "test");
         engine.closeSession(s.id(), CloseReason.ABORTED);
         List<String> kids = engine.keys("corp").stream().map(RunIdentityEngine.KeyInfo::kid).toList();
-        engine.close();
-        engine = Fixtures.engine(dir, clock);
+        restart();
         assertThat(engine.introspect("corp", s.token().revealSerialized())).isEmpty();
         // the keys are reused, never regenerated on reload
         assertThat(engine.keys("corp")).extracting(RunIdentityEngine.KeyInfo::kid).isEqualTo(kids);
@@ -282,8 +261,7 @@ public class EngineTest {
                 minted++;
             }
         }
-        engine.close();
-        engine = Fixtures.engine(dir, clock); // reserved but unused positions of the closed engines stay unused
+        restart(); // reserved but unused positions of the closed engines stay unused
         positions.add(statusPosition(engine.openSession(MintRequest.of("corp", "default"), Fixtures.run("a", 99), "t")));
         minted++;
         assertThat(positions).hasSize(minted);

@@ -6,23 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
-import io.jenkins.plugins.runidentity.core.file.FileStateStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /**
  * Hostile run facts and template values: every claim carries the literal value as valid JSON, every audit line stays
  * one intact record, and nothing is expanded twice.
  */
-public class InjectionTest {
+public class InjectionTest extends EngineFixture {
     /** Values a job, branch or node name could carry; some are only reachable through an adapter's own APIs. */
     static final String[] HOSTILE = {
         "quote\"d", "back\\slash", "new\nline", "carriage\rreturn", "tab\tbed", "nul\u0000byte", "bell\u0007esc\u001b[31m",
@@ -33,26 +27,13 @@ public class InjectionTest {
         "y".repeat(79) + "😀tail",
     };
 
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private Path dir;
-    private RunIdentityEngine engine;
-
-    @Before
-    public void start() throws Exception {
-        clock = MutableClock.atNow();
-        dir = tmp.newFolder("state").toPath();
-        EngineConfig config = new EngineConfig(List.of(IssuerConfig.of("corp", Fixtures.ISSUER_URL)), List.of(
+    @Override
+    protected EngineConfig config() {
+        return new EngineConfig(List.of(IssuerConfig.of("corp", Fixtures.ISSUER_URL)), List.of(
                 ScopeTemplate.builder("echo").audiences("a").allowedJobs("**")
                         .subject("job:${job}:branch:${branch}").claim("node_seen", "${node}|$${node}|${cause}")
                         .claim("fixed", "\"quoted\" \\ \u00e9 \u2028 $${literally}").build(),
                 ScopeTemplate.builder("strict").audiences("a").allowedJobs("team/*").allowedBranches("main").build()));
-        engine = RunIdentityEngine.start(config, FileStateStore.open(dir, clock), clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
     }
 
     @Test
@@ -125,8 +106,7 @@ public class InjectionTest {
         // ...and text that reaches the audit log from anywhere else is recorded faithfully, chain intact.
         assertThatThrownBy(() -> engine.openSession(MintRequest.of(null, lone), Fixtures.run("team/app", 1), "owner\udc00"))
                 .isInstanceOf(RequestDeniedException.class);
-        engine.close();
-        engine = RunIdentityEngine.start(engine.config(), FileStateStore.open(dir, clock), clock);
+        restart();
         assertAuditIntact();
         AuditRecord denied = engine.auditRecords(r -> "denied".equals(r.type())).get(0);
         assertThat(denied.string("template")).isEqualTo(lone);

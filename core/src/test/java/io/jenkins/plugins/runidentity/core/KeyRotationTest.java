@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.jwk.JWK;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -14,34 +13,23 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** Automatic and forced rotation, driven by a hand-moved clock. */
-public class KeyRotationTest {
+public class KeyRotationTest extends EngineFixture {
     private static final Duration PERIOD = Duration.ofHours(1);
     private static final Duration LEAD = Duration.ofSeconds(IssuerEndpoints.CACHE_SECONDS);
     /** Longest template ttl usable with corp (1h) + leeway (60s) + the ring's margin (60s). */
     private static final Duration RETENTION = Duration.ofHours(1).plusMinutes(2);
 
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private Path dir;
-    private RunIdentityEngine engine;
-
-    @Before
-    public void start() throws Exception {
-        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        dir = tmp.newFolder("state").toPath();
-        engine = Fixtures.engine(Fixtures.config(PERIOD), dir, clock);
+    @Override
+    protected EngineConfig config() {
+        return Fixtures.config(PERIOD);
     }
 
-    @After
-    public void stop() {
-        engine.close();
+    @Override
+    protected Instant startTime() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
     }
 
     private String mintKid() throws Exception {
@@ -154,8 +142,7 @@ public class KeyRotationTest {
         List<RunIdentityEngine.KeyInfo> before = engine.keys("corp");
         assertThat(before).extracting(RunIdentityEngine.KeyInfo::state)
                 .containsExactly(StoredKey.State.RETIRED, StoredKey.State.ACTIVE, StoredKey.State.NEXT);
-        engine.close();
-        engine = Fixtures.engine(Fixtures.config(PERIOD), dir, clock);
+        restart();
         assertThat(engine.keys("corp")).isEqualTo(before);
         assertThat(auditOf(AuditEvent.KEY_PUBLISHED)).hasSize(3);
     }

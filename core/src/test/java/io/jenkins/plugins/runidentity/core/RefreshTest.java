@@ -3,33 +3,12 @@ package io.jenkins.plugins.runidentity.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** A session's token is replaced by fresh ones; closing the session revokes every one of them. */
-public class RefreshTest {
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private Path dir;
-    private RunIdentityEngine engine;
-
-    @Before
-    public void start() throws Exception {
-        clock = MutableClock.atNow();
-        dir = tmp.newFolder().toPath();
-        engine = Fixtures.engine(dir, clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
-    }
+public class RefreshTest extends EngineFixture {
 
     private Session open() {
         return engine.openSession(MintRequest.of("corp", "deploy").withAudience("vault").withTtl("1m"),

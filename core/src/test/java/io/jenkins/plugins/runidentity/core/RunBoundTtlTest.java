@@ -8,31 +8,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** A template bound by the run caps exp at the run's deadline, and never grants more than its own maximum. */
-public class RunBoundTtlTest {
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private RunIdentityEngine engine;
+public class RunBoundTtlTest extends EngineFixture {
+    @Override
+    protected Instant startTime() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    }
 
-    @Before
-    public void start() throws Exception {
-        clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-        EngineConfig config = new EngineConfig(List.of(IssuerConfig.of("corp", Fixtures.ISSUER_URL)), List.of(
+    @Override
+    protected EngineConfig config() {
+        return new EngineConfig(List.of(IssuerConfig.of("corp", Fixtures.ISSUER_URL)), List.of(
                 ScopeTemplate.builder("bound").audiences("a").allowedJobs("**").defaultTtl(Duration.ofMinutes(10))
                         .maxTtl(Duration.ofMinutes(30)).boundByRun(true).build(),
                 ScopeTemplate.builder("free").audiences("a").allowedJobs("**").defaultTtl(Duration.ofMinutes(10)).build()));
-        engine = Fixtures.engine(config, tmp.newFolder().toPath(), clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
     }
 
     @Test

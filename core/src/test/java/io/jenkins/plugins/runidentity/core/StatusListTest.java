@@ -19,31 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.zip.Inflater;
-import org.junit.After;
-import org.junit.Before;
-import org.junit.Rule;
 import org.junit.Test;
-import org.junit.rules.TemporaryFolder;
 
 /** Token Status List (draft-ietf-oauth-status-list-20) as the issuer serves it. */
-public class StatusListTest {
+public class StatusListTest extends EngineFixture {
     private static final String BASE = "/run-identity/corp";
-    @Rule public TemporaryFolder tmp = new TemporaryFolder();
-    private MutableClock clock;
-    private RunIdentityEngine engine;
-    private java.nio.file.Path dir;
-
-    @Before
-    public void start() throws Exception {
-        clock = MutableClock.atNow();
-        dir = tmp.newFolder().toPath();
-        engine = Fixtures.engine(dir, clock);
-    }
-
-    @After
-    public void stop() {
-        engine.close();
-    }
 
     private EndpointResponse get(String path) {
         return engine.endpoints().handle(new EndpointRequest("GET", path, null, null, null));
