@@ -48,6 +48,11 @@ public abstract class GeneralNonBlockingStepExecution extends StepExecution {
         super.stop(cause);
     }
 
+    // Real: fails the step if a block was running on a thread when the controller stopped; blocks here run
+    // synchronously, so there is never one.
+    @Override
+    public void onResume() {}
+
     protected abstract class TailCall extends BodyExecutionCallback {
 
         private static final long serialVersionUID = 1L;

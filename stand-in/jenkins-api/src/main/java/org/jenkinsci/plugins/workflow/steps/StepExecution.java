@@ -29,4 +29,6 @@ public abstract class StepExecution implements Serializable {
     public void stop(@NonNull Throwable cause) throws Exception {
         getContext().onFailure(cause);
     }
+
+    public void onResume() {}
 }
