@@ -7,16 +7,28 @@ import hudson.model.ManagementLink;
 import hudson.security.Permission;
 import io.jenkins.plugins.runidentity.core.AuditEvent;
 import io.jenkins.plugins.runidentity.core.AuditRecord;
+import io.jenkins.plugins.runidentity.core.IssuerConfig;
+import io.jenkins.plugins.runidentity.core.KeyRotation;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import jenkins.model.Jenkins;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.StaplerResponse2;
+import org.kohsuke.stapler.interceptor.RequirePOST;
 
 /**
  * Manage Jenkins » Run Identity audit: the audit log of every identity on this controller, filterable, with
- * chain verification. Administrators and holders of Overall/SystemRead may look; nobody can change it here.
+ * chain verification, and each issuer's signing keys (facts only, never key material). Administrators and
+ * holders of Overall/SystemRead may look; only administrators may rotate an issuer's keys, and nobody can change
+ * the log.
  */
 @Extension
 public final class RunIdentityAuditLink extends ManagementLink {
@@ -58,8 +70,9 @@ public final class RunIdentityAuditLink extends ManagementLink {
 
     /** The event types a filter can pick; the empty string means any. */
     public List<String> getEventTypes() {
-        return List.of("", AuditEvent.MINTED, AuditEvent.REVOKED, AuditEvent.DENIED, AuditEvent.KEY_PUBLISHED,
-                AuditEvent.KEY_ACTIVATED, AuditEvent.KEY_RETIRED, AuditEvent.LOG_REPAIRED);
+        return List.of("", AuditEvent.MINTED, AuditEvent.REFRESHED, AuditEvent.REVOKED, AuditEvent.DENIED,
+                AuditEvent.KEY_PUBLISHED, AuditEvent.KEY_ACTIVATED, AuditEvent.KEY_RETIRED, AuditEvent.KEY_REMOVED,
+                AuditEvent.LOG_REPAIRED);
     }
 
     /**
@@ -92,6 +105,112 @@ public final class RunIdentityAuditLink extends ManagementLink {
         Jenkins.get().checkPermission(Jenkins.SYSTEM_READ);
         RunIdentityEngine engine = RunIdentityConfiguration.get().engineIfConfigured();
         return engine == null ? null : engine.verifyAudit().describe();
+    }
+
+    /** Every configured issuer with its keys, newest last; empty when Run Identity is not configured. */
+    public List<IssuerKeys> getIssuerKeys() {
+        Jenkins.get().checkPermission(Jenkins.SYSTEM_READ);
+        RunIdentityEngine engine = RunIdentityConfiguration.get().engineIfConfigured();
+        return engine == null ? List.of() : issuerKeys(engine);
+    }
+
+    static List<IssuerKeys> issuerKeys(RunIdentityEngine engine) {
+        List<IssuerKeys> out = new ArrayList<>();
+        for (IssuerConfig issuer : engine.config().issuers()) {
+            out.add(new IssuerKeys(issuer.id(), issuer.url(),
+                    engine.keys(issuer.id()).stream().map(KeyRow::new).toList()));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Rotates an issuer's keys now (administrators only; POST with a crumb), then shows this page again with the
+     * outcome. The engine refuses to activate a next key that relying parties may not have fetched yet; the page
+     * then says when the rotation becomes possible.
+     */
+    @RequirePOST
+    public void doRotateKeys(@QueryParameter String issuer, StaplerResponse2 rsp) throws IOException {
+        Jenkins.get().checkPermission(Jenkins.ADMINISTER);
+        RunIdentityEngine engine = RunIdentityConfiguration.get().engineIfConfigured();
+        if (engine == null || issuer == null || engine.config().issuer(issuer).isEmpty()) {
+            rsp.sendError(HttpServletResponse.SC_NOT_FOUND, "No such issuer");
+            return;
+        }
+        rsp.sendRedirect("./?" + rotate(engine, issuer));
+    }
+
+    /** Rotates, and says what happened as the query of this page: {@code rotated=ID} or {@code notRotated=ID&possibleAt=T}. */
+    static String rotate(RunIdentityEngine engine, String issuerId) {
+        KeyRotation rotation = engine.rotateKeys(issuerId);
+        String id = URLEncoder.encode(issuerId, StandardCharsets.UTF_8);
+        if (rotation.rotated()) {
+            return "rotated=" + id;
+        }
+        Instant earliest = rotation.earliest();
+        return "notRotated=" + id + (earliest == null ? "" : "&possibleAt=" + URLEncoder.encode(earliest.toString(), StandardCharsets.UTF_8));
+    }
+
+    /** One issuer and its keys, for the view. */
+    public static final class IssuerKeys {
+        private final String id;
+        private final String url;
+        private final List<KeyRow> keys;
+
+        IssuerKeys(String id, String url, List<KeyRow> keys) {
+            this.id = id;
+            this.url = url;
+            this.keys = keys;
+        }
+
+        public String getId() {
+            return id;
+        }
+
+        public String getUrl() {
+            return url;
+        }
+
+        public List<KeyRow> getKeys() {
+            return keys;
+        }
+    }
+
+    /** What people may know about a key: never the key itself, public or private. */
+    public static final class KeyRow {
+        private final RunIdentityEngine.KeyInfo key;
+
+        KeyRow(RunIdentityEngine.KeyInfo key) {
+            this.key = key;
+        }
+
+        public String getKid() {
+            return key.kid();
+        }
+
+        /** {@code NEXT} (published, not signing yet), {@code ACTIVE} (signing) or {@code RETIRED} (published until its tokens expire). */
+        public String getState() {
+            return key.state().name();
+        }
+
+        public String getAlgorithm() {
+            return key.algorithm().name();
+        }
+
+        public String getCreated() {
+            return text(key.created());
+        }
+
+        public String getActivated() {
+            return text(key.activated());
+        }
+
+        public String getRetired() {
+            return text(key.retired());
+        }
+
+        private static String text(Instant t) {
+            return t == null ? "" : t.toString();
+        }
     }
 
     /** One record for the view; audit records never hold a token or key. */

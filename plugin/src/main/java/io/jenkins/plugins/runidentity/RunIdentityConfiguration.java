@@ -45,6 +45,8 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
     /** Counts saves, so an engine started from settings that changed meanwhile is thrown away. */
     private transient long generation;
     private final transient SecretKeyStore keyStore = new SecretKeyStore(new ConfigurationKeys());
+    /** The engine's clock; only tests set another one. */
+    private transient Clock clock = Clock.systemUTC();
 
     public RunIdentityConfiguration() {
         load();
@@ -139,6 +141,20 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
         }
     }
 
+    /** For tests: the engine keeps time with {@code clock} from now on (e.g. to make a key old enough to rotate). */
+    void useClockForTesting(@NonNull Clock clock) {
+        RunIdentityEngine stale;
+        synchronized (this) {
+            this.clock = clock;
+            generation++;
+            stale = engine;
+            engine = null;
+        }
+        if (stale != null) {
+            stale.close();
+        }
+    }
+
     /** The controller's configured root URL, ending in {@code /}, or null when it is not set. */
     @CheckForNull
     static String rootUrl() {
@@ -193,7 +209,11 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
                             + e.getMessage());
                 }
             }
-            RunIdentityEngine started = start(config);
+            Clock engineClock;
+            synchronized (this) {
+                engineClock = clock;
+            }
+            RunIdentityEngine started = start(config, engineClock);
             synchronized (this) {
                 if (engine == null && generation == seen) {
                     engine = started;
@@ -204,7 +224,7 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
         }
     }
 
-    private RunIdentityEngine start(EngineConfig config) throws AbortException {
+    private RunIdentityEngine start(EngineConfig config, Clock clock) throws AbortException {
         // Each engine reads the audit log from its start, so it gets its own handle on the shared state directory.
         JenkinsStateStore store;
         try {
@@ -213,7 +233,7 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
             throw new AbortException("Run Identity cannot open its state: " + e.getMessage());
         }
         try {
-            return RunIdentityEngine.start(config, store, Clock.systemUTC());
+            return RunIdentityEngine.start(config, store, clock);
         } catch (RunIdentityException e) {
             store.close();
             throw new AbortException("Run Identity cannot start: " + e.getMessage());
