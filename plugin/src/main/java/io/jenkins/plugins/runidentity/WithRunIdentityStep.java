@@ -46,6 +46,7 @@ public final class WithRunIdentityStep extends Step {
     private String ttl;
     private String tokenVariable = DEFAULT_TOKEN_VARIABLE;
     private String fileVariable = DEFAULT_FILE_VARIABLE;
+    private boolean refresh = true;
 
     /** @param template scope template id */
     @DataBoundConstructor
@@ -128,6 +129,16 @@ public final class WithRunIdentityStep extends Step {
     public void setFileVariable(String fileVariable) {
         this.fileVariable = checkVariable("fileVariable", fileVariable, DEFAULT_FILE_VARIABLE);
         checkDistinct();
+    }
+
+    public boolean isRefresh() {
+        return refresh;
+    }
+
+    /** Whether the token file gets a fresh token at 80 % of each token's lifetime while the block runs; default true. */
+    @DataBoundSetter
+    public void setRefresh(boolean refresh) {
+        this.refresh = refresh;
     }
 
     MintRequest toRequest() {

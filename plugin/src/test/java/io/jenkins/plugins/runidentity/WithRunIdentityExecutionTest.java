@@ -25,16 +25,28 @@ import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import io.jenkins.plugins.runidentity.core.ScopeTemplate;
 import io.jenkins.plugins.runidentity.core.VerifiedToken;
 import io.jenkins.plugins.runidentity.core.file.FileStateStore;
+import io.jenkins.plugins.runidentity.core.Claims;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
@@ -61,6 +73,7 @@ public class WithRunIdentityExecutionTest {
     public TemporaryFolder tmp = new TemporaryFolder();
 
     private RunIdentityEngine engine;
+    private Path state;
     private StepContext context;
     private final ByteArrayOutputStream log = new ByteArrayOutputStream();
     private final FakeBody body = new FakeBody();
@@ -68,13 +81,11 @@ public class WithRunIdentityExecutionTest {
     @Before
     @SuppressWarnings({"rawtypes", "unchecked"})
     public void setUp() throws Exception {
-        Clock clock = Clock.systemUTC();
-        engine = RunIdentityEngine.start(new EngineConfig(
-                List.of(IssuerConfig.of("corp", ISSUER_URL)),
-                List.of(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
-                        .allowedJobs("team/**").build())),
-                FileStateStore.open(tmp.newFolder("state").toPath(), clock), clock);
+        state = tmp.newFolder("state").toPath();
+        engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
+                .allowedJobs("team/**").build());
         TestController.engine = engine;
+        TestController.failing = false;
 
         Job job = mock(Job.class);
         when(job.getFullName()).thenReturn("team/app");
@@ -98,10 +109,36 @@ public class WithRunIdentityExecutionTest {
         when(context.newBodyInvoker()).thenReturn(body);
     }
 
+    /** An engine on the test's state folder; several may share it, as the engines before and after a restart do. */
+    private RunIdentityEngine startEngine(ScopeTemplate template) {
+        Clock clock = Clock.systemUTC();
+        return RunIdentityEngine.start(new EngineConfig(List.of(IssuerConfig.of("corp", ISSUER_URL)), List.of(template)),
+                FileStateStore.open(state, clock), clock);
+    }
+
     @After
     public void tearDown() {
         TestController.engine = null;
         engine.close();
+    }
+
+    /** Runs the step inside a {@code node} block: a workspace, so a token file. */
+    private Path insideANode() throws Exception {
+        File ws = tmp.newFolder("workspace");
+        when(context.get(FilePath.class)).thenReturn(new FilePath(ws));
+        return ws.toPath().resolveSibling("workspace@tmp");
+    }
+
+    private static Path onlyFileIn(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> all = files.toList();
+            assertThat(all).as("files in %s", dir).hasSize(1);
+            return all.get(0);
+        }
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file, StandardCharsets.UTF_8);
     }
 
     private WithRunIdentityExecution start(WithRunIdentityStep step) throws Exception {
@@ -262,6 +299,226 @@ public class WithRunIdentityExecutionTest {
         assertThatThrownBy(() -> deploy().setFileVariable("RUN_IDENTITY_TOKEN")).hasMessageContaining("must differ");
     }
 
+    @Test
+    public void refreshReplacesTheTokenFileAndCloseRevokesEveryToken() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityExecution execution = start(deploy());
+        body.awaitStart();
+        Path file = onlyFileIn(tmpDir);
+        String first = read(file);
+        assertThat(first).isEqualTo(tokenSeenByBody());
+
+        execution.refreshNow();
+
+        assertThat(onlyFileIn(tmpDir)).as("replaced in place, no temporary file left").isEqualTo(file);
+        String second = read(file);
+        VerifiedToken old = engine.verify(first);
+        VerifiedToken fresh = engine.verify(second);
+        assertThat(fresh.jti()).isNotEqualTo(old.jti());
+        assertThat(fresh.claims().get(Claims.SESSION)).isEqualTo(old.claims().get(Claims.SESSION));
+        assertThat(fresh.subject()).isEqualTo(old.subject());
+        assertThat(engine.introspect("corp", first)).as("the earlier token lives until the block ends").isPresent();
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            assertThat(Files.getPosixFilePermissions(file))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+        String console = log.toString(StandardCharsets.UTF_8);
+        assertThat(console).contains("Run identity " + fresh.jti() + " replaces " + old.jti() + " in $RUN_IDENTITY_TOKEN_FILE")
+                .doesNotContain(first).doesNotContain(second);
+        assertThat(engine.auditRecords(r -> "refreshed".equals(r.type()) && fresh.jti().equals(r.string("jti"))))
+                .singleElement().satisfies(r -> assertThat(r.string("replaces")).isEqualTo(old.jti()));
+
+        body.callback().onSuccess(context, null);
+
+        verify(context, timeout(WAIT * 1000)).onSuccess(null);
+        assertThat(engine.introspect("corp", first)).isEmpty();
+        assertThat(engine.introspect("corp", second)).isEmpty();
+        assertThat(engine.identitiesOf("team/app", 7)).hasSize(2)
+                .allSatisfy(id -> assertThat(id.reason()).isEqualTo("block-completed"));
+        assertThat(Files.exists(file)).isFalse();
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("revoked (block-completed) with the 1 earlier token(s)");
+    }
+
+    @Test
+    public void tokenFileIsRefreshedAtEightyPercentOfItsLifetimeUntilTheBlockEnds() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityStep step = deploy();
+        step.setTtl("3s");
+        start(step);
+        body.awaitStart();
+        Path file = onlyFileIn(tmpDir);
+        String first = read(file);
+
+        long until = System.currentTimeMillis() + WAIT * 1000;
+        while (read(file).equals(first) && System.currentTimeMillis() < until) {
+            Thread.sleep(100);
+        }
+        String second = read(file);
+        assertThat(second).as("refreshed within %ss", WAIT).isNotEqualTo(first);
+        VerifiedToken fresh = engine.verify(second);
+        assertThat(Duration.between(engine.verify(first).issuedAt(), fresh.issuedAt()))
+                .as("not before 80 %% of a 3 s lifetime, rounded to whole seconds").isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+
+        body.callback().onSuccess(context, null);
+        verify(context, timeout(WAIT * 1000)).onSuccess(null);
+        int minted = engine.auditRecords(r -> "minted".equals(r.type())).size();
+        Thread.sleep(3500); // longer than a refresh period: none may come after the block ended
+        assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).hasSize(minted);
+        assertThat(engine.identitiesOf("team/app", 7)).allSatisfy(id -> assertThat(id.revokedAt()).isNotNull());
+    }
+
+    @Test
+    public void refreshFalseKeepsOneTokenForTheWholeBlock() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityStep step = deploy();
+        step.setTtl("2s");
+        step.setRefresh(false);
+        start(step);
+        body.awaitStart();
+        String first = read(onlyFileIn(tmpDir));
+
+        Thread.sleep(3000);
+
+        assertThat(read(onlyFileIn(tmpDir))).isEqualTo(first);
+        assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).hasSize(1);
+        assertThat(log.toString(StandardCharsets.UTF_8)).doesNotContain("refreshed before expiry");
+    }
+
+    @Test
+    public void withoutATokenFileNothingIsRefreshed() throws Exception {
+        WithRunIdentityStep step = deploy();
+        step.setTtl("2s");
+        start(step);
+        body.awaitStart();
+
+        Thread.sleep(3000);
+
+        assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).hasSize(1);
+    }
+
+    @Test
+    public void failedRefreshLogsOneLineWithoutTheTokenAndTheBlockKeepsRunning() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityExecution execution = start(deploy());
+        body.awaitStart();
+        String first = read(onlyFileIn(tmpDir));
+        TestController.failing = true;
+
+        execution.refreshNow();
+        execution.refreshNow();
+
+        String console = log.toString(StandardCharsets.UTF_8);
+        assertThat(console.lines().filter(l -> l.contains("could not refresh the token file"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("not configured correctly").contains("trying again every 15s"));
+        assertThat(console).doesNotContain(first);
+        assertThat(read(onlyFileIn(tmpDir))).isEqualTo(first);
+        verify(context, never()).onFailure(any());
+        verify(context, never()).onSuccess(any());
+
+        TestController.failing = false;
+        execution.refreshNow();
+
+        assertThat(read(onlyFileIn(tmpDir))).isNotEqualTo(first);
+        body.callback().onSuccess(context, null);
+        verify(context, timeout(WAIT * 1000)).onSuccess(null);
+        assertThat(engine.introspect("corp", first)).isEmpty();
+    }
+
+    @Test
+    public void refusedRefreshStopsRefreshingWithOneLine() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityExecution execution = start(deploy());
+        body.awaitStart();
+        String first = read(onlyFileIn(tmpDir));
+        // The administrator narrowed the template meanwhile: this job may not use it any more.
+        TestController.engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
+                .allowedJobs("other/**").build());
+        try {
+            execution.refreshNow();
+
+            assertThat(log.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("no longer refreshed")))
+                    .singleElement().satisfies(l -> assertThat(l).contains("team/app").doesNotContain(first));
+            assertThat(read(onlyFileIn(tmpDir))).isEqualTo(first);
+            assertThat(engine.auditRecords(r -> "denied".equals(r.type()))).hasSize(1);
+            verify(context, never()).onFailure(any());
+        } finally {
+            TestController.engine.close();
+            TestController.engine = engine;
+        }
+    }
+
+    @Test
+    public void afterARestartTheSavedSessionIsRefreshedByTheNewEngineAndClosedAtTheEnd() throws Exception {
+        Path tmpDir = insideANode();
+        WithRunIdentityExecution before = start(deploy());
+        body.awaitStart();
+        String first = read(onlyFileIn(tmpDir));
+
+        // What Pipeline saves and loads again (program.dat), then a new engine as after a restart of the controller.
+        Object[] restored = Restart.roundTrip(context, before, body.callback());
+        WithRunIdentityExecution after = (WithRunIdentityExecution) restored[0];
+        BodyExecutionCallback callback = (BodyExecutionCallback) restored[1];
+        RunIdentityEngine previous = engine;
+        engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
+                .allowedJobs("team/**").build());
+        TestController.engine = engine;
+        previous.close();
+        assertThat(after.nextRefresh()).isNull();
+
+        after.onResume();
+
+        VerifiedToken old = engine.verify(first);
+        assertThat(after.nextRefresh()).isCloseTo(WithRunIdentityExecution.refreshAt(old.issuedAt(), old.expiresAt()),
+                org.assertj.core.api.Assertions.within(2, java.time.temporal.ChronoUnit.SECONDS));
+        after.refreshNow();
+        String second = read(onlyFileIn(tmpDir));
+        assertThat(engine.verify(second).claims().get(Claims.SESSION)).isEqualTo(old.claims().get(Claims.SESSION));
+
+        callback.onSuccess(context, null);
+
+        verify(context, timeout(WAIT * 1000)).onSuccess(null);
+        assertThat(engine.introspect("corp", first)).isEmpty();
+        assertThat(engine.introspect("corp", second)).isEmpty();
+        assertThat(after.nextRefresh()).isNull();
+    }
+
+    @Test
+    public void consoleMasksRefreshedTokensAndTheirBase64Forms() throws Exception {
+        insideANode();
+        WithRunIdentityExecution execution = start(deploy());
+        body.awaitStart();
+        String first = tokenSeenByBody();
+        execution.refreshNow();
+        String refreshed = read(onlyFileIn(tmpDir()));
+        assertThat(refreshed).isNotEqualTo(first);
+        byte[] raw = refreshed.getBytes(StandardCharsets.UTF_8);
+        String[] leaks = {
+            "token=" + refreshed,
+            "Authorization: Bearer " + refreshed + " sent",
+            Base64.getEncoder().encodeToString(raw),
+            Base64.getUrlEncoder().withoutPadding().encodeToString(raw),
+            "json " + Base64.getEncoder().encodeToString(("{\"t\":\"" + refreshed + "\"}").getBytes(StandardCharsets.UTF_8)),
+            "x" + Base64.getEncoder().encodeToString(("ab" + refreshed).getBytes(StandardCharsets.UTF_8)),
+        };
+        for (String leak : leaks) {
+            ByteArrayOutputStream console = new ByteArrayOutputStream();
+            try (OutputStream out = body.consoleFilter().decorateLogger(null, console)) {
+                out.write((leak + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            String shown = console.toString(StandardCharsets.UTF_8);
+            assertThat(shown).as(leak).contains("****");
+            for (String part : refreshed.split("\\.")) {
+                assertThat(shown).as(leak).doesNotContain(part.substring(0, Math.min(24, part.length())));
+            }
+            String b64 = Base64.getEncoder().encodeToString(raw);
+            assertThat(shown).as(leak).doesNotContain(b64.substring(8, 40));
+        }
+    }
+
+    private Path tmpDir() {
+        return tmp.getRoot().toPath().resolve("workspace@tmp");
+    }
+
     /** Hands the step's body context to the test instead of running a body. */
     private static final class FakeBody extends BodyInvoker {
         private final List<Object> contexts = new ArrayList<>();
@@ -313,16 +570,57 @@ public class WithRunIdentityExecutionTest {
     enum TestController implements Controller {
         INSTANCE;
 
-        static RunIdentityEngine engine;
+        static volatile RunIdentityEngine engine;
+        /** Answers as the real one does when the configuration is broken. */
+        static volatile boolean failing;
 
         @Override
-        public RunIdentityEngine engine() {
+        public RunIdentityEngine engine() throws AbortException {
+            if (failing) {
+                throw new AbortException("Run Identity is not configured correctly (Manage Jenkins » Security » Run Identity): test");
+            }
             return engine;
         }
 
         @Override
         public RunFacts factsOf(Run<?, ?> run, Computer computer) {
             return JenkinsRunFacts.of(run, computer, "https://jenkins.example/", null);
+        }
+    }
+
+    /**
+     * Saves objects as Pipeline saves its program state and loads them again: the step context is saved as a
+     * reference and comes back as the same context, everything else is Java-serialized.
+     */
+    private static final class Restart {
+        private enum ContextReference { THE_CONTEXT }
+
+        static Object[] roundTrip(StepContext context, Object... objects) throws Exception {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+                {
+                    enableReplaceObject(true);
+                }
+
+                @Override
+                protected Object replaceObject(Object obj) {
+                    return obj instanceof StepContext ? ContextReference.THE_CONTEXT : obj;
+                }
+            }) {
+                out.writeObject(objects);
+            }
+            try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray())) {
+                {
+                    enableResolveObject(true);
+                }
+
+                @Override
+                protected Object resolveObject(Object obj) {
+                    return obj == ContextReference.THE_CONTEXT ? context : obj;
+                }
+            }) {
+                return (Object[]) in.readObject();
+            }
         }
     }
 }

@@ -72,6 +72,45 @@ public class WithRunIdentityRestartJenkinsTest {
     }
 
     @Test
+    public void tokenFileIsRefreshedAgainAfterARestart() throws Throwable {
+        assumeFalse("uses sh", Functions.isWindows());
+        String[] first = new String[1];
+        sessions.then(r -> {
+            TestConfiguration.corpAndDeploy("**");
+            WorkflowJob p = r.createProject(WorkflowJob.class, "p");
+            p.setDefinition(new CpsFlowDefinition("""
+                    node {
+                      withRunIdentity(issuer: 'corp', template: 'deploy', ttl: '10s') {
+                        sh 'cp "$RUN_IDENTITY_TOKEN_FILE" first.jwt'
+                        semaphore 'wait'
+                        sh 'sleep 12; cp "$RUN_IDENTITY_TOKEN_FILE" later.jwt'
+                      }
+                    }
+                    """, true));
+            WorkflowRun b = p.scheduleBuild2(0).waitForStart();
+            SemaphoreStep.waitForStart("wait/1", b);
+            first[0] = r.jenkins.getWorkspaceFor(p).child("first.jwt").readToString().trim();
+        });
+        sessions.then(r -> {
+            long resumed = System.currentTimeMillis() / 1000;
+            WorkflowJob p = r.jenkins.getItemByFullName("p", WorkflowJob.class);
+            WorkflowRun b = p.getBuildByNumber(1);
+            SemaphoreStep.success("wait/1", null);
+            r.assertBuildStatusSuccess(r.waitForCompletion(b));
+            String later = r.jenkins.getWorkspaceFor(p).child("later.jwt").readToString().trim();
+            var engine = RunIdentityConfiguration.get().engine();
+            List<IdentityRecord> ids = engine.identitiesOf("p", 1);
+            IdentityRecord latest = ids.get(ids.size() - 1);
+            // The file's last token was minted after the restart, by the resumed refresh.
+            assertThat(later).isNotEqualTo(first[0]);
+            assertThat(latest.issuedAt().getEpochSecond()).isGreaterThanOrEqualTo(resumed);
+            assertThat(ids).allSatisfy(id -> assertThat(id.reason()).isEqualTo("block-completed"));
+            assertThat(engine.introspect("corp", later)).isEmpty();
+            r.assertLogNotContains(later, b);
+        });
+    }
+
+    @Test
     public void sessionOfARunThatStoppedWhileJenkinsWasDownIsClosedAtStartup() throws Throwable {
         String[] jti = new String[1];
         sessions.then(r -> {

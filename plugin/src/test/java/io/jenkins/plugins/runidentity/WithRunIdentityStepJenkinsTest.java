@@ -218,7 +218,57 @@ public class WithRunIdentityStepJenkinsTest {
         step.setTtl("5m");
         step.setTokenVariable("VAULT_JWT");
         step.setFileVariable("VAULT_JWT_FILE");
+        step.setRefresh(false);
         r.assertEqualDataBoundBeans(step, new StepConfigTester(r).configRoundTrip(step));
+        WithRunIdentityStep defaults = new WithRunIdentityStep("corp", "deploy");
+        r.assertEqualDataBoundBeans(defaults, new StepConfigTester(r).configRoundTrip(defaults));
+        assertThat(new StepConfigTester(r).configRoundTrip(defaults).isRefresh()).isTrue();
+    }
+
+    @Test
+    public void tokenFileIsRefreshedWhileTheBlockRunsAndEveryTokenIsMaskedAndRevoked() throws Exception {
+        assumeFalse("uses sh", Functions.isWindows());
+        WorkflowJob p = pipeline("p", """
+                node {
+                  withRunIdentity(issuer: 'corp', template: 'deploy', ttl: '4s') {
+                    sh 'cp "$RUN_IDENTITY_TOKEN_FILE" first.jwt'
+                    sh 'sleep 7'
+                    sh 'cp "$RUN_IDENTITY_TOKEN_FILE" later.jwt; echo "now=$(cat "$RUN_IDENTITY_TOKEN_FILE")"'
+                    sh 'test "$(stat -c %a "$RUN_IDENTITY_TOKEN_FILE")" = 600 && echo still-private'
+                    sh 'cat "$RUN_IDENTITY_TOKEN_FILE" | base64 -w0; echo'
+                  }
+                }
+                """);
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        String first = r.jenkins.getWorkspaceFor(p).child("first.jwt").readToString().trim();
+        String later = r.jenkins.getWorkspaceFor(p).child("later.jwt").readToString().trim();
+        assertThat(later).isNotEqualTo(first);
+        r.assertLogContains("now=****", b);
+        r.assertLogContains("still-private", b);
+        r.assertLogContains(" in $RUN_IDENTITY_TOKEN_FILE, expires ", b);
+        String laterBase64 = Base64.getEncoder().encodeToString(later.getBytes(StandardCharsets.UTF_8));
+        r.assertLogNotContains(later, b);
+        r.assertLogNotContains(laterBase64.substring(4, laterBase64.length() - 4), b);
+        assertThat(identities(b)).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(id -> assertThat(id.reason()).isEqualTo("block-completed"));
+        assertThat(RunIdentityConfiguration.get().engine().introspect("corp", first)).isEmpty();
+        assertThat(RunIdentityConfiguration.get().engine().introspect("corp", later)).isEmpty();
+        assertNotInBuildDirectory(b, first, later, laterBase64.substring(4, laterBase64.length() - 4));
+    }
+
+    @Test
+    public void refreshFalseKeepsTheFirstToken() throws Exception {
+        assumeFalse("uses sh", Functions.isWindows());
+        WorkflowJob p = pipeline("p", """
+                node {
+                  withRunIdentity(issuer: 'corp', template: 'deploy', ttl: '3s', refresh: false) {
+                    sh 'cp "$RUN_IDENTITY_TOKEN_FILE" first.jwt; sleep 5; cmp "$RUN_IDENTITY_TOKEN_FILE" first.jwt && echo unchanged'
+                  }
+                }
+                """);
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        r.assertLogContains("unchanged", b);
+        assertThat(identities(b)).hasSize(1);
     }
 
     @Test
