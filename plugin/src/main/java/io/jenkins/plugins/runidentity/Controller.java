@@ -8,6 +8,7 @@ import hudson.model.Run;
 import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * What a step execution needs from the controller it runs on. Executions are saved with the Pipeline's
@@ -20,6 +21,10 @@ interface Controller extends Serializable {
      */
     RunIdentityEngine engine() throws AbortException;
 
-    /** The trusted facts about a run, from the Jenkins model. */
-    RunFacts factsOf(@NonNull Run<?, ?> run, @CheckForNull Computer computer);
+    /**
+     * The trusted facts about a run, from the Jenkins model.
+     *
+     * @param deadline when the block will be stopped (see {@link RunDeadline}), or null if unknown
+     */
+    RunFacts factsOf(@NonNull Run<?, ?> run, @CheckForNull Computer computer, @CheckForNull Instant deadline);
 }

@@ -5,6 +5,7 @@ import hudson.model.Computer;
 import hudson.model.Run;
 import io.jenkins.plugins.runidentity.core.RunFacts;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import java.time.Instant;
 import jenkins.scm.api.SCMHead;
 
 /** This controller: the engine configured under Manage Jenkins » Security » Run Identity. */
@@ -17,8 +18,8 @@ enum JenkinsController implements Controller {
     }
 
     @Override
-    public RunFacts factsOf(Run<?, ?> run, Computer computer) {
+    public RunFacts factsOf(Run<?, ?> run, Computer computer, Instant deadline) {
         return JenkinsRunFacts.of(run, computer, RunIdentityConfiguration.rootUrl(),
-                SCMHead.HeadByItem.findHead(run.getParent()));
+                SCMHead.HeadByItem.findHead(run.getParent()), deadline);
     }
 }

@@ -6,6 +6,7 @@ import hudson.model.Cause;
 import hudson.model.Computer;
 import hudson.model.Run;
 import io.jenkins.plugins.runidentity.core.RunFacts;
+import java.time.Instant;
 import java.util.List;
 import jenkins.scm.api.SCMHead;
 import jenkins.scm.api.mixin.ChangeRequestSCMHead;
@@ -23,9 +24,10 @@ final class JenkinsRunFacts {
      * @param computer   where the step runs, or null outside a {@code node} block
      * @param rootUrl    the controller's root URL (ending in {@code /}), or null when it is not configured
      * @param head       the SCM head of a multibranch job's branch or change request, or null
+     * @param deadline   when the block asking will be stopped (an enclosing {@code timeout}), or null
      */
     static RunFacts of(@NonNull Run<?, ?> run, @CheckForNull Computer computer, @CheckForNull String rootUrl,
-                       @CheckForNull SCMHead head) {
+                       @CheckForNull SCMHead head, @CheckForNull Instant deadline) {
         return RunFacts.builder(run.getParent().getFullName(), run.getNumber())
                 .runId(owner(run))
                 .buildUrl(rootUrl == null ? null : rootUrl + run.getUrl())
@@ -36,6 +38,7 @@ final class JenkinsRunFacts {
                 .node(computer == null ? null : nodeName(computer))
                 .cause(cause(run.getCauses()))
                 .controller(rootUrl)
+                .deadline(deadline)
                 .build();
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import jenkins.util.Timer;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
@@ -105,11 +106,12 @@ final class WithRunIdentityExecution extends GeneralNonBlockingStepExecution {
         TaskListener listener = context.get(TaskListener.class);
         FilePath workspace = context.get(FilePath.class);
         Computer computer = context.get(Computer.class);
+        Instant deadline = RunDeadline.of(context.get(FlowNode.class));
 
         RunIdentityEngine engine = controller.engine();
         Session opened;
         try {
-            opened = engine.openSession(request, controller.factsOf(run, computer), JenkinsRunFacts.owner(run));
+            opened = engine.openSession(request, controller.factsOf(run, computer, deadline), JenkinsRunFacts.owner(run));
         } catch (RequestDeniedException e) {
             throw new AbortException("withRunIdentity: " + e.getMessage());
         } catch (RunIdentityException e) {

@@ -123,7 +123,7 @@ public class SettingsTranslationTest {
         Computer agent = mock(Computer.class);
         when(agent.getName()).thenReturn("linux-1");
 
-        RunFacts f = JenkinsRunFacts.of(run, agent, "https://ci.example.com/", null);
+        RunFacts f = JenkinsRunFacts.of(run, agent, "https://ci.example.com/", null, null);
 
         assertThat(f.job()).isEqualTo("team/app");
         assertThat(f.buildNumber()).isEqualTo(42);
@@ -134,10 +134,14 @@ public class SettingsTranslationTest {
         assertThat(f.controller()).isEqualTo("https://ci.example.com/");
         assertThat(f.branch()).isNull();
         assertThat(f.change()).isNull();
+        assertThat(f.deadline()).isNull();
+        java.time.Instant end = java.time.Instant.parse("2026-12-03T18:00:00.750Z");
+        assertThat(JenkinsRunFacts.of(run, agent, "https://ci.example.com/", null, end).deadline())
+                .as("whole seconds, never rounded up").isEqualTo(java.time.Instant.parse("2026-12-03T18:00:00Z"));
 
         SCMHead main = mock(SCMHead.class);
         when(main.getName()).thenReturn("main");
-        assertThat(JenkinsRunFacts.of(run, null, null, main)).satisfies(b -> {
+        assertThat(JenkinsRunFacts.of(run, null, null, main, null)).satisfies(b -> {
             assertThat(b.branch()).isEqualTo("main");
             assertThat(b.change()).isNull();
             assertThat(b.node()).isNull();
@@ -147,7 +151,7 @@ public class SettingsTranslationTest {
         SCMHead pr = mock(SCMHead.class, withSettings().extraInterfaces(ChangeRequestSCMHead.class));
         when(pr.getName()).thenReturn("PR-42");
         when(((ChangeRequestSCMHead) pr).getId()).thenReturn("42");
-        assertThat(JenkinsRunFacts.of(run, null, null, pr)).satisfies(c -> {
+        assertThat(JenkinsRunFacts.of(run, null, null, pr, null)).satisfies(c -> {
             assertThat(c.branch()).isEqualTo("PR-42");
             assertThat(c.change()).isEqualTo("42");
         });

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.mockStatic;
+import static org.mockito.Mockito.withSettings;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.timeout;
 import static org.mockito.Mockito.verify;
@@ -57,7 +60,14 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.jenkinsci.plugins.workflow.actions.ArgumentsAction;
+import org.jenkinsci.plugins.workflow.actions.TimingAction;
+import org.jenkinsci.plugins.workflow.graph.BlockStartNode;
+import org.jenkinsci.plugins.workflow.graph.FlowNode;
+import org.jenkinsci.plugins.workflow.graph.StepNode;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.mockito.ArgumentCaptor;
+import org.mockito.MockedStatic;
 
 /**
  * The step against a real engine and a mocked Pipeline: what the body sees, how the session ends, and what
@@ -519,6 +529,68 @@ public class WithRunIdentityExecutionTest {
         return tmp.getRoot().toPath().resolve("workspace@tmp");
     }
 
+    /** The step's flow node inside {@code timeout(time: 2, unit: 'MINUTES')} that started {@code startedAgo} ago. */
+    private java.time.Instant insideATimeout(Duration startedAgo, MockedStatic<ArgumentsAction> arguments,
+                                             MockedStatic<TimingAction> timing) throws Exception {
+        StepDescriptor timeout = mock(StepDescriptor.class);
+        when(timeout.getFunctionName()).thenReturn("timeout");
+        BlockStartNode body = mock(BlockStartNode.class, withSettings().extraInterfaces(StepNode.class));
+        when(((StepNode) body).getDescriptor()).thenReturn(timeout);
+        BlockStartNode start = mock(BlockStartNode.class, withSettings().extraInterfaces(StepNode.class));
+        when(((StepNode) start).getDescriptor()).thenReturn(timeout);
+        BlockStartNode stage = mock(BlockStartNode.class); // e.g. a stage: no step node
+        FlowNode node = mock(FlowNode.class);
+        doReturn(List.of(body, start, stage)).when(node).getEnclosingBlocks();
+        when(context.get(FlowNode.class)).thenReturn(node);
+        java.time.Instant started = java.time.Instant.now().minus(startedAgo);
+        arguments.when(() -> ArgumentsAction.getArguments(body)).thenReturn(Map.of());
+        arguments.when(() -> ArgumentsAction.getArguments(start)).thenReturn(Map.of("time", 2, "unit", "MINUTES"));
+        timing.when(() -> TimingAction.getStartTime(body)).thenReturn(started.toEpochMilli() + 5);
+        timing.when(() -> TimingAction.getStartTime(start)).thenReturn(started.toEpochMilli());
+        return started.plus(Duration.ofMinutes(2));
+    }
+
+    @Test
+    public void insideATimeoutATemplateBoundByTheRunExpiresWithTheTimeout() throws Exception {
+        RunIdentityEngine bound = startEngine(ScopeTemplate.builder("deploy").audiences("vault").allowedJobs("team/**")
+                .defaultTtl(Duration.ofHours(1)).maxTtl(Duration.ofHours(1)).boundByRun(true).build());
+        TestController.engine = bound;
+        try (MockedStatic<ArgumentsAction> arguments = mockStatic(ArgumentsAction.class);
+             MockedStatic<TimingAction> timing = mockStatic(TimingAction.class)) {
+            java.time.Instant deadline = insideATimeout(Duration.ofSeconds(10), arguments, timing);
+            insideANode();
+            WithRunIdentityExecution execution = start(deploy());
+            body.awaitStart();
+
+            VerifiedToken token = bound.verify(tokenSeenByBody());
+            assertThat(execution.nextRefresh()).as("no refresh can outlast the deadline").isNull();
+
+            assertThat(token.expiresAt()).isEqualTo(deadline.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+            assertThat(Duration.between(token.issuedAt(), token.expiresAt())).isLessThanOrEqualTo(Duration.ofMinutes(2));
+            assertThat(bound.auditRecords(r -> "minted".equals(r.type()))).singleElement()
+                    .satisfies(r -> assertThat(r.number("deadline")).isEqualTo(deadline.getEpochSecond()));
+        } finally {
+            TestController.engine = engine;
+            bound.close();
+        }
+    }
+
+    @Test
+    public void insideATimeoutATemplateNotBoundByTheRunKeepsItsLifetime() throws Exception {
+        try (MockedStatic<ArgumentsAction> arguments = mockStatic(ArgumentsAction.class);
+             MockedStatic<TimingAction> timing = mockStatic(TimingAction.class)) {
+            insideATimeout(Duration.ofSeconds(10), arguments, timing);
+            WithRunIdentityStep step = deploy();
+            step.setTtl("30m");
+            start(step);
+            body.awaitStart();
+
+            VerifiedToken token = engine.verify(tokenSeenByBody());
+
+            assertThat(Duration.between(token.issuedAt(), token.expiresAt())).isEqualTo(Duration.ofMinutes(30));
+        }
+    }
+
     /** Hands the step's body context to the test instead of running a body. */
     private static final class FakeBody extends BodyInvoker {
         private final List<Object> contexts = new ArrayList<>();
@@ -583,8 +655,8 @@ public class WithRunIdentityExecutionTest {
         }
 
         @Override
-        public RunFacts factsOf(Run<?, ?> run, Computer computer) {
-            return JenkinsRunFacts.of(run, computer, "https://jenkins.example/", null);
+        public RunFacts factsOf(Run<?, ?> run, Computer computer, java.time.Instant deadline) {
+            return JenkinsRunFacts.of(run, computer, "https://jenkins.example/", null, deadline);
         }
     }
 

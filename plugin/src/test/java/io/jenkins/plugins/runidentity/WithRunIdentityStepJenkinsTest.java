@@ -256,6 +256,83 @@ public class WithRunIdentityStepJenkinsTest {
         assertNotInBuildDirectory(b, first, later, laterBase64.substring(4, laterBase64.length() - 4));
     }
 
+    /** Adds template {@code bounded}: a 1 h lifetime, capped at the run's deadline. */
+    private static void addBoundedTemplate() {
+        TemplateSettings bounded = new TemplateSettings("bounded");
+        bounded.setAudiences("vault");
+        bounded.setAllowedJobs("**");
+        bounded.setDefaultTtl("1h");
+        bounded.setMaxTtl("1h");
+        bounded.setBoundByRun(true);
+        List<TemplateSettings> templates = new java.util.ArrayList<>(RunIdentityConfiguration.get().getTemplates());
+        templates.add(bounded);
+        RunIdentityConfiguration.get().setTemplates(templates);
+    }
+
+    @Test
+    public void insideATimeoutABoundTemplateExpiresWithTheTimeout() throws Exception {
+        addBoundedTemplate();
+        WorkflowJob p = pipeline("p", """
+                timeout(time: 2, unit: 'MINUTES') {
+                  withRunIdentity(issuer: 'corp', template: 'bounded') {
+                    echo "expires=${env.RUN_IDENTITY_EXPIRES_AT}"
+                  }
+                }
+                """);
+        long before = System.currentTimeMillis();
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        IdentityRecord id = identities(b).get(0);
+        // the timeout started after `before`, so its deadline is at most before + 2 min; the template alone gives 1 h
+        assertThat(id.expiresAt()).isBeforeOrEqualTo(java.time.Instant.ofEpochMilli(before).plus(java.time.Duration.ofMinutes(2)).plusSeconds(1));
+        assertThat(java.time.Duration.between(id.issuedAt(), id.expiresAt())).isLessThanOrEqualTo(java.time.Duration.ofMinutes(2))
+                .isGreaterThan(java.time.Duration.ofMinutes(1));
+        r.assertLogContains("expires=" + id.expiresAt(), b);
+    }
+
+    @Test
+    public void activityTimeoutsAndUnboundTemplatesKeepTheirLifetime() throws Exception {
+        addBoundedTemplate();
+        WorkflowJob p = pipeline("p", """
+                timeout(time: 2, unit: 'MINUTES', activity: true) {
+                  withRunIdentity(issuer: 'corp', template: 'bounded') {
+                    echo 'inside an activity timeout'
+                  }
+                }
+                timeout(time: 2, unit: 'MINUTES') {
+                  withRunIdentity(issuer: 'corp', template: 'deploy', ttl: '30m') {
+                    echo 'unbound template'
+                  }
+                }
+                withRunIdentity(issuer: 'corp', template: 'bounded') {
+                  echo 'no timeout'
+                }
+                """);
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        List<IdentityRecord> ids = identities(b);
+        assertThat(ids).hasSize(3);
+        assertThat(java.time.Duration.between(ids.get(0).issuedAt(), ids.get(0).expiresAt())).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(java.time.Duration.between(ids.get(1).issuedAt(), ids.get(1).expiresAt())).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(java.time.Duration.between(ids.get(2).issuedAt(), ids.get(2).expiresAt())).isEqualTo(java.time.Duration.ofHours(1));
+    }
+
+    @Test
+    public void nestedTimeoutsTheEarliestDeadlineCounts() throws Exception {
+        addBoundedTemplate();
+        WorkflowJob p = pipeline("p", """
+                timeout(time: 3, unit: 'MINUTES') {
+                  timeout(time: 2, unit: 'HOURS') {
+                    withRunIdentity(issuer: 'corp', template: 'bounded') {
+                      echo 'nested'
+                    }
+                  }
+                }
+                """);
+        WorkflowRun b = r.buildAndAssertSuccess(p);
+        IdentityRecord id = identities(b).get(0);
+        assertThat(java.time.Duration.between(id.issuedAt(), id.expiresAt())).isLessThanOrEqualTo(java.time.Duration.ofMinutes(3))
+                .isGreaterThan(java.time.Duration.ofMinutes(2));
+    }
+
     @Test
     public void refreshFalseKeepsTheFirstToken() throws Exception {
         assumeFalse("uses sh", Functions.isWindows());
