@@ -28,12 +28,10 @@ import java.util.function.UnaryOperator;
  * the audit log, so every process sharing a store sees the same truth.
  */
 public final class RunIdentityEngine implements Closeable {
-    private final EngineConfig config;
     private final StateStore store;
     private final Clock clock;
-    private final TokenPolicy policy;
-    private final Map<String, KeyRing> rings = new LinkedHashMap<>();
-    private final Map<String, TokenVerifier> introspectionVerifiers = new LinkedHashMap<>();
+    /** Everything derived from the configuration, swapped as a whole by {@link #reconfigure}; read once per call. */
+    private volatile Configured current;
     private final SessionLedger ledger = new SessionLedger();
     private final SecureRandom random = new SecureRandom();
     private final IssuerEndpoints endpoints;
@@ -44,21 +42,30 @@ public final class RunIdentityEngine implements Closeable {
 
     private record Opened(String issuerId, String template, RunFacts facts, MintRequest request) {}
 
+    /** One configuration and what the engine derives from it: the policy, and each issuer's key ring and verifier. */
+    private record Configured(EngineConfig config, TokenPolicy policy, Map<String, KeyRing> rings,
+                              Map<String, TokenVerifier> introspectionVerifiers) {}
+
     private record SignedStatusList(long version, String kid, Instant issued, String jwt) {}
 
     private RunIdentityEngine(EngineConfig config, StateStore store, Clock clock) {
-        this.config = config;
         this.store = store;
         this.clock = clock;
-        this.policy = new TokenPolicy(config);
         this.endpoints = new IssuerEndpoints(this);
+        this.current = configured(config);
+    }
+
+    private Configured configured(EngineConfig config) {
+        Map<String, KeyRing> rings = new LinkedHashMap<>();
+        Map<String, TokenVerifier> verifiers = new LinkedHashMap<>();
         for (IssuerConfig issuer : config.issuers()) {
             KeyRing ring = new KeyRing(issuer, store.keys(), clock, retention(config, issuer));
             rings.put(issuer.id(), ring);
-            introspectionVerifiers.put(issuer.id(), TokenVerifier.builder().issuer(issuer.url()).anyAudienceForIntrospection()
+            verifiers.put(issuer.id(), TokenVerifier.builder().issuer(issuer.url()).anyAudienceForIntrospection()
                     .algorithms(issuer.algorithm()).keys(ring).leeway(config.leeway()).expiryLeeway(Duration.ZERO)
                     .clock(clock).revocation(ledger::isRevoked).build());
         }
+        return new Configured(config, new TokenPolicy(config), Map.copyOf(rings), Map.copyOf(verifiers));
     }
 
     /**
@@ -83,8 +90,23 @@ public final class RunIdentityEngine implements Closeable {
         RunIdentityEngine engine = new RunIdentityEngine(config, store, clock);
         store.audit().subscribe(engine.ledger::apply);
         store.audit().poll();
-        engine.rings.values().forEach(engine::maintainKeys);
+        engine.current.rings().values().forEach(engine::maintainKeys);
         return engine;
+    }
+
+    /**
+     * Applies a new configuration from now on, without a restart: issuers, templates, policy and lifetimes change at
+     * once for every later call, while keys, sessions, revocations, the audit log and the status lists stay as they
+     * are (they live in the store, and a key ring of an issuer that stays reads the same keys). An issuer that is new
+     * gets its first keys now; the keys of an issuer that was removed stay in the store, unused. Sessions this engine
+     * opened can still be refreshed, decided against the new configuration. A call that is under way finishes with
+     * the configuration it started with.
+     */
+    public synchronized void reconfigure(EngineConfig config) {
+        Configured next = configured(config);
+        current = next;
+        statusListCache.clear(); // signed under the previous keys' rings; cheap to sign again
+        next.rings().values().forEach(this::maintainKeys);
     }
 
     /**
@@ -106,7 +128,7 @@ public final class RunIdentityEngine implements Closeable {
      * @throws IllegalArgumentException for an unknown issuer
      */
     public KeyRotation rotateKeys(String issuerId) {
-        KeyRing ring = ring(issuerId);
+        KeyRing ring = ring(current, issuerId);
         KeyRotation[] result = new KeyRotation[1];
         store.audit().append(() -> {
             KeyRing.Step step = ring.rotate();
@@ -116,17 +138,18 @@ public final class RunIdentityEngine implements Closeable {
         return result[0];
     }
 
-    private KeyRing ring(String issuerId) {
-        KeyRing ring = rings.get(issuerId);
+    private static KeyRing ring(Configured c, String issuerId) {
+        KeyRing ring = c.rings().get(issuerId);
         if (ring == null) {
             throw new IllegalArgumentException("unknown issuer " + UserText.quote(issuerId) + "; configured issuers: "
-                    + String.join(", ", config.issuerIds()));
+                    + String.join(", ", c.config().issuerIds()));
         }
         return ring;
     }
 
+    /** The configuration in force now (see {@link #reconfigure}). */
     public EngineConfig config() {
-        return config;
+        return current.config();
     }
 
     /** The framework-neutral HTTP endpoints of every issuer. */
@@ -158,10 +181,11 @@ public final class RunIdentityEngine implements Closeable {
      * @throws RequestDeniedException after recording a {@code denied} event
      */
     public Session openSession(MintRequest request, RunFacts facts, String owner) {
+        Configured c = current;
         Instant issued = now();
-        Grant grant = decide(request, facts, owner, issued);
+        Grant grant = decide(c, request, facts, owner, issued);
         String sessionId = randomId(12);
-        IssuedToken token = mint(grant, sessionId, owner, issued, null);
+        IssuedToken token = mint(c, grant, sessionId, owner, issued, null);
         if (token == null) {
             throw new IllegalStateException("a new session cannot be closed before its first token");
         }
@@ -204,9 +228,10 @@ public final class RunIdentityEngine implements Closeable {
             throw new RunIdentityException("session " + UserText.quote(session.id()) + " belongs to issuer '" + latest.issuer()
                     + "' and run " + UserText.quote(latest.job() + "#" + latest.build()) + ", not to the one given");
         }
+        Configured c = current;
         Instant issued = now();
-        Grant grant = decide(session.request(), session.facts(), latest.owner(), issued);
-        IssuedToken token = mint(grant, session.id(), latest.owner(), issued, latest.jti());
+        Grant grant = decide(c, session.request(), session.facts(), latest.owner(), issued);
+        IssuedToken token = mint(c, grant, session.id(), latest.owner(), issued, latest.jti());
         if (token == null) {
             opened.remove(session.id());
             throw new RunIdentityException("session " + UserText.quote(session.id())
@@ -216,9 +241,9 @@ public final class RunIdentityEngine implements Closeable {
     }
 
     /** Decides a request, auditing a refusal. A run whose deadline has passed gets nothing. */
-    private Grant decide(MintRequest request, RunFacts facts, String owner, Instant issued) {
+    private Grant decide(Configured c, MintRequest request, RunFacts facts, String owner, Instant issued) {
         try {
-            Grant grant = policy.decide(request, facts);
+            Grant grant = c.policy().decide(request, facts);
             if (!grant.expiresAt(issued).isAfter(issued)) {
                 throw new RequestDeniedException("run " + UserText.quote(facts.runId()) + " reached its time limit at "
                         + facts.deadline() + " and template '" + grant.template().id() + "' is bound by the run");
@@ -240,8 +265,8 @@ public final class RunIdentityEngine implements Closeable {
      * @param replaces the jti this token refreshes, or null for a session's first token
      * @return the token, or null if {@code replaces} was given and the session closed meanwhile
      */
-    private IssuedToken mint(Grant g, String sessionId, String owner, Instant issued, String replaces) {
-        KeyRing ring = rings.get(g.issuer().id());
+    private IssuedToken mint(Configured conf, Grant g, String sessionId, String owner, Instant issued, String replaces) {
+        KeyRing ring = conf.rings().get(g.issuer().id());
         maintainKeys(ring);
         Instant expires = g.expiresAt(issued);
         String jti = randomId(16);
@@ -251,7 +276,7 @@ public final class RunIdentityEngine implements Closeable {
                 .subject(g.subject())
                 .audience(g.audiences())
                 .issueTime(Date.from(issued))
-                .notBeforeTime(Date.from(issued.minus(config.notBeforeBackdate())))
+                .notBeforeTime(Date.from(issued.minus(conf.config().notBeforeBackdate())))
                 .expirationTime(Date.from(expires))
                 .jwtID(jti);
         if (!g.scope().isEmpty()) {
@@ -328,13 +353,14 @@ public final class RunIdentityEngine implements Closeable {
      * @throws IllegalArgumentException for an unknown issuer
      */
     public Optional<String> statusListToken(String issuerId, long list) {
-        KeyRing ring = ring(issuerId);
+        Configured c = current;
+        KeyRing ring = ring(c, issuerId);
         sync();
         if (list < 1 || list > ledger.lastStatusList(issuerId)) {
             return Optional.empty();
         }
         maintainKeys(ring);
-        IssuerConfig issuer = config.issuer(issuerId).orElseThrow();
+        IssuerConfig issuer = c.config().issuer(issuerId).orElseThrow();
         SessionLedger.StatusBits bits = ledger.statusBits(issuerId, list);
         Instant now = now();
         String cacheKey = issuerId + "/" + list;
@@ -413,7 +439,7 @@ public final class RunIdentityEngine implements Closeable {
 
     /** The token's claims if it is currently valid for {@code issuerId}: signed by it, unexpired, not revoked. */
     public Optional<VerifiedToken> introspect(String issuerId, String token) {
-        TokenVerifier v = introspectionVerifiers.get(issuerId);
+        TokenVerifier v = current.introspectionVerifiers().get(issuerId);
         if (v == null) {
             return Optional.empty();
         }
@@ -451,12 +477,13 @@ public final class RunIdentityEngine implements Closeable {
             iss = null;
         }
         String claimed = iss;
-        IssuerConfig issuer = config.issuers().stream().filter(i -> i.url().equals(claimed)).findFirst()
+        Configured c = current;
+        IssuerConfig issuer = c.config().issuers().stream().filter(i -> i.url().equals(claimed)).findFirst()
                 .orElseThrow(() -> new TokenRejectedException("the token's issuer " + UserText.quote(claimed)
                         + " is not configured here; configured issuers: "
-                        + String.join(", ", config.issuers().stream().map(IssuerConfig::url).toList())));
+                        + String.join(", ", c.config().issuers().stream().map(IssuerConfig::url).toList())));
         sync();
-        return recorded(issuer.id(), introspectionVerifiers.get(issuer.id()).verify(token));
+        return recorded(issuer.id(), c.introspectionVerifiers().get(issuer.id()).verify(token));
     }
 
     /** Revokes a valid token on its holder's request (RFC 7009). Invalid or unknown tokens are ignored. */
@@ -470,17 +497,18 @@ public final class RunIdentityEngine implements Closeable {
 
     /** The public keys of an issuer, as its JWKS endpoint serves them. */
     public JWKSet publishedKeys(String issuerId) {
-        KeyRing ring = ring(issuerId);
+        KeyRing ring = ring(current, issuerId);
         maintainKeys(ring);
         return ring.publishedKeys();
     }
 
     /** An issuer's keys, newest last, without key material. */
     public List<KeyInfo> keys(String issuerId) {
-        KeyRing ring = ring(issuerId);
+        Configured c = current;
+        KeyRing ring = ring(c, issuerId);
         ring.reload();
         maintainKeys(ring);
-        return ring.keys().stream().map(k -> new KeyInfo(issuerId, k.kid(), config.issuer(issuerId).orElseThrow().algorithm(),
+        return ring.keys().stream().map(k -> new KeyInfo(issuerId, k.kid(), c.config().issuer(issuerId).orElseThrow().algorithm(),
                 k.state(), k.created(), k.activated(), k.retired())).toList();
     }
 
