@@ -45,6 +45,10 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
     /** Counts saves, so an engine started from settings that changed meanwhile is thrown away. */
     private transient long generation;
     private final transient SecretKeyStore keyStore = new SecretKeyStore(new ConfigurationKeys());
+    /** Set while {@link #configure} binds the form: the setters then leave saving to it. */
+    private transient boolean binding;
+    /** Taken by {@link #save()} before this object's lock, so that settings reach the engine in order. */
+    private final transient Object reconfiguring = new Object();
     /** The engine's clock; only tests set another one. */
     private transient Clock clock = Clock.systemUTC();
 
@@ -73,9 +77,14 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
     }
 
     @DataBoundSetter
-    public synchronized void setIssuers(List<IssuerSettings> issuers) {
-        this.issuers = issuers == null ? new ArrayList<>() : new ArrayList<>(issuers);
-        save();
+    public void setIssuers(List<IssuerSettings> issuers) {
+        synchronized (this) {
+            this.issuers = issuers == null ? new ArrayList<>() : new ArrayList<>(issuers);
+            if (binding) {
+                return; // configure() saves once the whole form is bound
+            }
+        }
+        save(); // outside the lock: see save()
     }
 
     public synchronized List<TemplateSettings> getTemplates() {
@@ -83,9 +92,14 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
     }
 
     @DataBoundSetter
-    public synchronized void setTemplates(List<TemplateSettings> templates) {
-        this.templates = templates == null ? new ArrayList<>() : new ArrayList<>(templates);
-        save();
+    public void setTemplates(List<TemplateSettings> templates) {
+        synchronized (this) {
+            this.templates = templates == null ? new ArrayList<>() : new ArrayList<>(templates);
+            if (binding) {
+                return; // configure() saves once the whole form is bound
+            }
+        }
+        save(); // outside the lock: see save()
     }
 
     /** Emptied repeatable lists are absent from the form, so clear them before binding; refuse what the engine refuses. */
@@ -98,8 +112,17 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
             oldTemplates = templates;
             issuers = new ArrayList<>();
             templates = new ArrayList<>();
+            binding = true;
         }
-        boolean result = super.configure(req, json);
+        boolean result;
+        try {
+            // The engine sees only the whole new configuration, never one with new issuers and no templates yet.
+            result = super.configure(req, json);
+        } finally {
+            synchronized (this) {
+                binding = false;
+            }
+        }
         String problem = problem();
         if (problem != null) {
             synchronized (this) {
@@ -127,17 +150,53 @@ public final class RunIdentityConfiguration extends GlobalConfiguration {
         }
     }
 
+    /**
+     * Saves, and applies the new settings to the running engine ({@link RunIdentityEngine#reconfigure}): keys,
+     * sessions and the audit log stay, and blocks that are running keep refreshing their tokens. Settings the engine
+     * refuses drop it instead; the next use says what is wrong.
+     *
+     * <p>The engine is changed outside this object's lock, because it may write keys, which takes the audit log's
+     * lock and then this one; saves take {@link #reconfiguring} first, so they apply in the order they were made.
+     */
     @Override
     public void save() {
-        RunIdentityEngine stale;
-        synchronized (this) {
-            super.save();
-            generation++;
-            stale = engine;
-            engine = null; // rebuilt from the new settings on next use; keys and audit stay in the state
-        }
-        if (stale != null) {
-            stale.close();
+        synchronized (reconfiguring) {
+            RunIdentityEngine running;
+            EngineConfig next = null;
+            synchronized (this) {
+                super.save();
+                running = engine;
+                if (running != null) {
+                    try {
+                        next = toEngineConfig();
+                    } catch (ConfigurationException e) {
+                        generation++;
+                        engine = null; // the next use reports the problem
+                    }
+                }
+                if (running == null) {
+                    generation++; // an engine being started from the old settings is thrown away
+                }
+            }
+            if (running == null) {
+                return;
+            }
+            if (next == null) {
+                running.close();
+                return;
+            }
+            try {
+                running.reconfigure(next);
+            } catch (RuntimeException e) {
+                LOGGER.log(Level.WARNING, "Run Identity could not apply the new settings to the running engine; starting a new one", e);
+                synchronized (this) {
+                    generation++;
+                    if (engine == running) {
+                        engine = null;
+                    }
+                }
+                running.close();
+            }
         }
     }
 

@@ -36,6 +36,38 @@ public class RunIdentityConfigurationJenkinsTest {
     }
 
     @Test
+    public void savedSettingsApplyToTheRunningEngineWithoutLosingItsSessions() throws Exception {
+        TestConfiguration.corpAndDeploy("**");
+        var engine = RunIdentityConfiguration.get().engine();
+        var keys = engine.keys("corp");
+        var session = engine.openSession(io.jenkins.plugins.runidentity.core.MintRequest.of("corp", "deploy"),
+                io.jenkins.plugins.runidentity.core.RunFacts.builder("p", 1).build(), "p#1");
+        TemplateSettings shorter = new TemplateSettings("deploy");
+        shorter.setAudiences("vault");
+        shorter.setAllowedJobs("**");
+        shorter.setDefaultTtl("2m");
+        shorter.setMaxTtl("2m");
+
+        RunIdentityConfiguration.get().setTemplates(java.util.List.of(shorter));
+
+        assertThat(RunIdentityConfiguration.get().engine()).as("the same engine, reconfigured").isSameAs(engine);
+        assertThat(engine.keys("corp")).isEqualTo(keys);
+        var refreshed = engine.refresh(session.id()); // only the engine that opened a session knows it by id
+        assertThat(java.time.Duration.between(refreshed.token().issuedAt(), refreshed.token().expiresAt()))
+                .isEqualTo(java.time.Duration.ofMinutes(2));
+
+        RunIdentityConfiguration.get().setTemplates(java.util.List.of()); // no template: still a valid configuration
+        TemplateSettings broken = new TemplateSettings("deploy");
+        broken.setAudiences("vault");
+        broken.setAllowedJobs("**");
+        broken.setIssuers("nope");
+        RunIdentityConfiguration.get().setTemplates(java.util.List.of(broken));
+        assertThat(RunIdentityConfiguration.get().problem()).contains("nope");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunIdentityConfiguration.get().engine())
+                .isInstanceOf(hudson.AbortException.class).hasMessageContaining("nope");
+    }
+
+    @Test
     public void signingKeysAreStoredEncrypted() throws Exception {
         TestConfiguration.corpAndDeploy("**");
         RunIdentityConfiguration.get().engine(); // generates the first keys
