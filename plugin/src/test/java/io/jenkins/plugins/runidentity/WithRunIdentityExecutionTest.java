@@ -92,8 +92,7 @@ public class WithRunIdentityExecutionTest {
     @SuppressWarnings({"rawtypes", "unchecked"})
     public void setUp() throws Exception {
         state = tmp.newFolder("state").toPath();
-        engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
-                .allowedJobs("team/**").build());
+        engine = startEngine(deployTemplate("team/**"));
         TestController.engine = engine;
         TestController.failing = false;
 
@@ -117,6 +116,11 @@ public class WithRunIdentityExecutionTest {
         when(context.get(EnvironmentExpander.class)).thenReturn(null);
         when(context.get(ConsoleLogFilter.class)).thenReturn(null);
         when(context.newBodyInvoker()).thenReturn(body);
+    }
+
+    /** Template deploy as the tests configure it, usable by the jobs {@code allowedJobs} matches. */
+    private static ScopeTemplate deployTemplate(String allowedJobs) {
+        return ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read").allowedJobs(allowedJobs).build();
     }
 
     /** An engine on the test's state folder; several may share it, as the engines before and after a restart do. */
@@ -441,8 +445,7 @@ public class WithRunIdentityExecutionTest {
         body.awaitStart();
         String first = read(onlyFileIn(tmpDir));
         // The administrator narrowed the template meanwhile: this job may not use it any more.
-        TestController.engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
-                .allowedJobs("other/**").build());
+        TestController.engine = startEngine(deployTemplate("other/**"));
         try {
             execution.refreshNow();
 
@@ -469,8 +472,7 @@ public class WithRunIdentityExecutionTest {
         WithRunIdentityExecution after = (WithRunIdentityExecution) restored[0];
         BodyExecutionCallback callback = (BodyExecutionCallback) restored[1];
         RunIdentityEngine previous = engine;
-        engine = startEngine(ScopeTemplate.builder("deploy").audiences("vault", "sts").scope("deploy", "read")
-                .allowedJobs("team/**").build());
+        engine = startEngine(deployTemplate("team/**"));
         TestController.engine = engine;
         previous.close();
         assertThat(after.nextRefresh()).isNull();
