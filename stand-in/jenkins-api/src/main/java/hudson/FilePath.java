@@ -59,14 +59,6 @@ public final class FilePath implements Serializable {
         return Files.deleteIfExists(Path.of(remote));
     }
 
-    public void chmod(final int mask) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("stand-in");
-    }
-
-    public void write(final String content, final String encoding) throws IOException, InterruptedException {
-        throw new UnsupportedOperationException("stand-in");
-    }
-
     public @NonNull FilePath child(String relOrAbsolute) {
         return new FilePath(this, relOrAbsolute);
     }
