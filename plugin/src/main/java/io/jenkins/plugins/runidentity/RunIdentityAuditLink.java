@@ -150,6 +150,23 @@ public final class RunIdentityAuditLink extends ManagementLink {
         return "notRotated=" + id + (earliest == null ? "" : "&possibleAt=" + URLEncoder.encode(earliest.toString(), StandardCharsets.UTF_8));
     }
 
+    /** {@code id} if it names a configured issuer, else null: what the page may repeat from its query. */
+    @CheckForNull
+    public String configuredIssuer(@CheckForNull String id) {
+        RunIdentityEngine engine = id == null ? null : RunIdentityConfiguration.get().engineIfConfigured();
+        return engine != null && engine.config().issuer(id).isPresent() ? id : null;
+    }
+
+    /** {@code text} if it is an ISO-8601 instant, else a question mark: what the page may repeat from its query. */
+    @NonNull
+    public String instant(@CheckForNull String text) {
+        try {
+            return text == null ? "?" : Instant.parse(text).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return "?";
+        }
+    }
+
     /** One issuer and its keys, for the view. */
     public static final class IssuerKeys {
         private final String id;

@@ -125,4 +125,12 @@ public class RunIdentityAuditLinkTest {
         assertThatThrownBy(() -> RunIdentityAuditLink.rotate(engine, "nope")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown issuer");
     }
+
+    @Test
+    public void onlyInstantsAreRepeatedFromTheQuery() {
+        RunIdentityAuditLink link = new RunIdentityAuditLink();
+        assertThat(link.instant("2026-12-03T17:05:00Z")).isEqualTo("2026-12-03T17:05:00Z");
+        assertThat(link.instant("<script>alert(1)</script>")).isEqualTo("?");
+        assertThat(link.instant(null)).isEqualTo("?");
+    }
 }

@@ -122,6 +122,14 @@ public class RunIdentityKeyRotationJenkinsTest {
     }
 
     @Test
+    public void theOutcomeShownNamesOnlyConfiguredIssuers() throws Exception {
+        String page = r.createWebClient().login("admin")
+                .goTo("manage/run-identity-audit/?rotated=%3Cb%3Eforged%3C%2Fb%3E&notRotated=corp&possibleAt=%3Ci%3Ex")
+                .getWebResponse().getContentAsString();
+        assertThat(page).doesNotContain("forged").doesNotContain("<i>x").contains("Issuer corp: not rotated.");
+    }
+
+    @Test
     public void unknownIssuerIs404() throws Exception {
         JenkinsRule.WebClient admin = r.createWebClient().login("admin").withThrowExceptionOnFailingStatusCode(false);
         assertThat(postRotate(admin, "nope").getStatusCode()).isEqualTo(404);
