@@ -1,7 +1,12 @@
 package io.jenkins.plugins.runidentity;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import hudson.ExtensionList;
+import hudson.model.User;
+import hudson.security.ACL;
+import hudson.security.ACLContext;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import java.net.URL;
 import java.time.Duration;
@@ -17,6 +22,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.MockAuthorizationStrategy;
+import org.springframework.security.access.AccessDeniedException;
 
 /** "Rotate keys now" on the audit page (real build only). */
 public class RunIdentityKeyRotationJenkinsTest {
@@ -103,7 +109,14 @@ public class RunIdentityKeyRotationJenkinsTest {
         clock.advance(Duration.ofMinutes(6));
 
         JenkinsRule.WebClient reader = r.createWebClient().login("reader").withThrowExceptionOnFailingStatusCode(false);
-        assertThat(postRotate(reader, "corp").getStatusCode()).isEqualTo(403);
+        WebResponse refused = postRotate(reader, "corp");
+        assertThat(refused.getStatusCode()).isEqualTo(403);
+        assertThat(refused.getContentAsString()).doesNotContain("No valid crumb");
+        // the link's own check, not only the pages around it
+        try (ACLContext ignored = ACL.as2(User.getById("reader", true).impersonate2())) {
+            assertThatThrownBy(() -> ExtensionList.lookupSingleton(RunIdentityAuditLink.class).doRotateKeys("corp", null))
+                    .isInstanceOf(AccessDeniedException.class);
+        }
         JenkinsRule.WebClient anonymous = r.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         assertThat(postRotate(anonymous, "corp").getStatusCode()).isEqualTo(403);
 
