@@ -26,11 +26,13 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import jenkins.model.CauseOfInterruption;
 import jenkins.util.Timer;
 import org.jenkinsci.plugins.workflow.graph.FlowNode;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.GeneralNonBlockingStepExecution;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -396,11 +398,30 @@ final class WithRunIdentityExecution extends GeneralNonBlockingStepExecution {
 
         @Override
         public void onFailure(StepContext context, Throwable t) {
-            // An aborted build interrupts the body with FlowInterruptedException, an InterruptedException.
-            outcome = t instanceof InterruptedException ? CloseReason.ABORTED : CloseReason.BLOCK_FAILED;
+            outcome = reasonFor(t);
             cleanup.onFailure(context, t);
         }
     }
+
+    /**
+     * Why the session of a body that ended with {@code t} is closed. An aborted build, and an enclosing
+     * {@code timeout} that fired, interrupt the body with a {@link FlowInterruptedException}; the timeout step says
+     * so with its own cause. That cause is known by name so that the plugin needs no dependency on the plugin that
+     * defines it (workflow-basic-steps).
+     */
+    static CloseReason reasonFor(Throwable t) {
+        if (t instanceof FlowInterruptedException interrupted) {
+            for (CauseOfInterruption cause : interrupted.getCauses()) {
+                if (cause.getClass().getName().endsWith(TIMEOUT_CAUSE)) {
+                    return CloseReason.TIMED_OUT;
+                }
+            }
+        }
+        return t instanceof InterruptedException ? CloseReason.ABORTED : CloseReason.BLOCK_FAILED;
+    }
+
+    /** The class name of the cause the {@code timeout} step interrupts its body with. */
+    static final String TIMEOUT_CAUSE = "TimeoutStepExecution$ExceededTimeout";
 
     /** Runs after the body on success and failure alike, off the CPS VM thread. */
     private final class Cleanup extends TailCall {

@@ -18,8 +18,10 @@ import hudson.FilePath;
 import hudson.console.ConsoleLogFilter;
 import hudson.model.Computer;
 import hudson.model.Job;
+import hudson.model.Result;
 import hudson.model.Run;
 import hudson.model.TaskListener;
+import io.jenkins.plugins.runidentity.core.CloseReason;
 import io.jenkins.plugins.runidentity.core.EngineConfig;
 import io.jenkins.plugins.runidentity.core.IdentityRecord;
 import io.jenkins.plugins.runidentity.core.IssuerConfig;
@@ -50,10 +52,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.BodyInvoker;
 import org.jenkinsci.plugins.workflow.steps.EnvironmentExpander;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.junit.After;
 import org.junit.Before;
@@ -255,6 +259,52 @@ public class WithRunIdentityExecutionTest {
         verify(context, timeout(WAIT * 1000)).onFailure(abort);
         assertThat(engine.introspect("corp", token)).isEmpty();
         assertThat(onlyIdentity().reason()).isEqualTo("aborted");
+    }
+
+    /** Stands in for workflow-basic-steps' TimeoutStepExecution, whose cause is recognised by class name. */
+    static final class TimeoutStepExecution {
+        static final class ExceededTimeout extends CauseOfInterruption {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public String getShortDescription() {
+                return "Timeout has been exceeded";
+            }
+        }
+    }
+
+    /** A cause of interruption that is not the timeout's, e.g. a user pressing stop. */
+    static final class UserStop extends CauseOfInterruption {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getShortDescription() {
+            return "stopped";
+        }
+    }
+
+    @Test
+    public void bodyStoppedByAnEnclosingTimeoutRevokesAsTimedOut() throws Exception {
+        start(deploy());
+        body.awaitStart();
+        String token = tokenSeenByBody();
+        FlowInterruptedException timedOut = new FlowInterruptedException(Result.ABORTED, new TimeoutStepExecution.ExceededTimeout());
+
+        body.callback().onFailure(context, timedOut);
+
+        verify(context, timeout(WAIT * 1000)).onFailure(timedOut);
+        assertThat(engine.introspect("corp", token)).isEmpty();
+        assertThat(onlyIdentity().reason()).isEqualTo("timed-out");
+    }
+
+    @Test
+    public void closeReasonFollowsHowTheBodyEnded() {
+        assertThat(WithRunIdentityExecution.reasonFor(new FlowInterruptedException(Result.ABORTED, new UserStop())))
+                .isEqualTo(CloseReason.ABORTED);
+        assertThat(WithRunIdentityExecution.reasonFor(new FlowInterruptedException(Result.ABORTED, new UserStop(),
+                new TimeoutStepExecution.ExceededTimeout()))).isEqualTo(CloseReason.TIMED_OUT);
+        assertThat(WithRunIdentityExecution.reasonFor(new InterruptedException())).isEqualTo(CloseReason.ABORTED);
+        assertThat(WithRunIdentityExecution.reasonFor(new AbortException("failed"))).isEqualTo(CloseReason.BLOCK_FAILED);
     }
 
     @Test

@@ -151,6 +151,19 @@ public class WithRunIdentityStepJenkinsTest {
     }
 
     @Test
+    public void blockStoppedByAnEnclosingTimeoutIsRevokedAsTimedOut() throws Exception {
+        WorkflowJob p = pipeline("p", """
+                timeout(time: 3, unit: 'SECONDS') {
+                  withRunIdentity(issuer: 'corp', template: 'deploy') {
+                    semaphore 'wait'
+                  }
+                }
+                """);
+        WorkflowRun b = r.buildAndAssertStatus(Result.ABORTED, p);
+        assertThat(identities(b)).singleElement().extracting(IdentityRecord::reason).isEqualTo("timed-out");
+    }
+
+    @Test
     public void sessionLeftOpenIsClosedWhenTheRunIsFinalized() throws Exception {
         WorkflowJob p = pipeline("p", "semaphore 'wait'");
         WorkflowRun b = p.scheduleBuild2(0).waitForStart();
