@@ -16,6 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -46,6 +47,8 @@ final class KeyRing implements JWKSource<SecurityContext> {
     private final KeyStore store;
     private final Clock clock;
     private final Duration retention;
+    private final Duration afterLastExpiry;
+    private final Function<String, Instant> lastExpiry;
     private volatile Loaded loaded;
     private volatile long lastReloadNanos;
 
@@ -56,14 +59,33 @@ final class KeyRing implements JWKSource<SecurityContext> {
     record Step(List<StoredKey> keys, List<AuditEvent> events, KeyRotation rotation) {}
 
     /**
-     * @param retention how long a retired key stays published: the longest token lifetime it may have signed, plus
-     *                  leeway
+     * @param retention  how long a retired key stays published at least: the longest token lifetime it may have
+     *                   signed under the current configuration, plus leeway
+     * @param leeway     the clock skew verifiers tolerate after {@code exp}
+     * @param lastExpiry for a kid, the latest {@code exp} of a token the audit log shows it signed (or null). A
+     *                   retired key also stays published until that moment plus leeway, so lowering a template's
+     *                   maximum lifetime never unpublishes a key that tokens issued before still need.
      */
-    KeyRing(IssuerConfig issuer, KeyStore store, Clock clock, Duration retention) {
+    KeyRing(IssuerConfig issuer, KeyStore store, Clock clock, Duration retention, Duration leeway,
+            Function<String, Instant> lastExpiry) {
         this.issuer = issuer;
         this.store = store;
         this.clock = clock;
         this.retention = retention.plus(RETENTION_MARGIN);
+        this.afterLastExpiry = leeway.plus(RETENTION_MARGIN);
+        this.lastExpiry = lastExpiry;
+    }
+
+    /**
+     * Whether a key is retired and no longer needed by any token: past its retention, and past the expiry of the
+     * last token it is known to have signed.
+     */
+    private boolean outlived(StoredKey k, Instant now) {
+        if (k.state() != StoredKey.State.RETIRED || now.isBefore(k.retired().plus(retention))) {
+            return false;
+        }
+        Instant last = lastExpiry.apply(k.kid());
+        return last == null || !now.isBefore(last.plus(afterLastExpiry));
     }
 
     /** How long a retired key stays published. */
@@ -83,7 +105,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
         for (StoredKey k : keys) {
             switch (k.state()) {
                 case RETIRED -> {
-                    if (!now.isBefore(k.retired().plus(retention))) {
+                    if (outlived(k, now)) {
                         return true;
                     }
                 }
@@ -126,7 +148,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
         List<StoredKey> keys = new ArrayList<>();
         List<AuditEvent> events = new ArrayList<>();
         for (StoredKey k : current) {
-            if (k.state() == StoredKey.State.RETIRED && !now.isBefore(k.retired().plus(retention))) {
+            if (outlived(k, now)) {
                 events.add(keyEvent(AuditEvent.KEY_REMOVED, k, now, "every token it signed has expired"));
             } else {
                 keys.add(k);
@@ -279,7 +301,7 @@ final class KeyRing implements JWKSource<SecurityContext> {
         List<JWK> out = new java.util.ArrayList<>(l.keys.size());
         for (int i = 0; i < l.keys.size(); i++) {
             StoredKey k = l.keys.get(i);
-            if (k.state() != StoredKey.State.RETIRED || now.isBefore(k.retired().plus(retention))) {
+            if (!outlived(k, now)) {
                 out.add(l.publicJwks.get(i));
             }
         }

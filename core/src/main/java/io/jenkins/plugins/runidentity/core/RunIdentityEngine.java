@@ -59,7 +59,8 @@ public final class RunIdentityEngine implements Closeable {
         Map<String, KeyRing> rings = new LinkedHashMap<>();
         Map<String, TokenVerifier> verifiers = new LinkedHashMap<>();
         for (IssuerConfig issuer : config.issuers()) {
-            KeyRing ring = new KeyRing(issuer, store.keys(), clock, retention(config, issuer));
+            KeyRing ring = new KeyRing(issuer, store.keys(), clock, retention(config, issuer), config.leeway(),
+                    ledger::lastExpiryOf);
             rings.put(issuer.id(), ring);
             verifiers.put(issuer.id(), TokenVerifier.builder().issuer(issuer.url()).anyAudienceForIntrospection()
                     .algorithms(issuer.algorithm()).keys(ring).leeway(config.leeway()).expiryLeeway(Duration.ZERO)

@@ -35,6 +35,14 @@ final class SessionLedger {
     private final Map<String, Long> nextStatusPosition = new HashMap<>();
     private final Map<String, Map<Long, BitSet>> invalidBits = new HashMap<>();
     private long statusVersion;
+    /** For each signing key (kid): the latest exp of any token it signed, in epoch seconds. */
+    private final Map<String, Long> lastExpiryByKid = new HashMap<>();
+
+    /** The latest expiry of any token the key {@code kid} signed, as far as the log has been read; null if none. */
+    synchronized Instant lastExpiryOf(String kid) {
+        Long exp = lastExpiryByKid.get(kid);
+        return exp == null ? null : Instant.ofEpochSecond(exp);
+    }
 
     synchronized void apply(AuditRecord r) {
         switch (r.type()) {
@@ -43,6 +51,10 @@ final class SessionLedger {
                         r.string("owner"), r.string("job"), r.number("build"), r.number("status_list"), r.number("status_idx"));
                 if (t.statusList() >= 1 && t.statusIdx() >= 0) {
                     nextStatusPosition.merge(t.issuer(), (t.statusList() - 1) * StatusList.CAPACITY + t.statusIdx() + 1, Math::max);
+                }
+                String kid = r.string("kid");
+                if (kid != null) {
+                    lastExpiryByKid.merge(kid, t.expiresAt(), Math::max);
                 }
                 openByJti.put(t.jti(), t);
                 openBySession.computeIfAbsent(t.session(), s -> new LinkedHashSet<>()).add(t.jti());

@@ -84,6 +84,39 @@ public class KeyRotationTest extends EngineFixture {
         assertThat(auditOf(AuditEvent.KEY_PUBLISHED)).containsExactly(first, second, third);
     }
 
+    /**
+     * Lowering the templates' maximum lifetime after a long token was signed shortens how long the configuration says
+     * a retired key is needed, but the key stays published until the tokens the log shows it signed have expired.
+     */
+    @Test
+    public void loweringTheMaximumTtlNeverUnpublishesAKeyThatLiveTokensNeed() throws Exception {
+        String first = kidIn(StoredKey.State.ACTIVE);
+        clock.advance(PERIOD.minusMinutes(1));
+        Session longest = engine.openSession(MintRequest.of("corp", "default").withTtl("1h"), Fixtures.run("a", 1), "test");
+        Instant exp = clock.instant().plus(Duration.ofHours(1));
+        clock.advance(Duration.ofMinutes(1));
+        mintKid(); // rotates: the first key is retired now
+        EngineConfig shorter = new EngineConfig(config().issuers(), config().templates().stream()
+                .map(t -> ScopeTemplate.builder(t.id()).audiences(t.audiences().toArray(String[]::new))
+                        .allowedJobs("**").issuers(t.issuers().toArray(String[]::new))
+                        .defaultTtl(Duration.ofMinutes(1)).maxTtl(Duration.ofMinutes(1)).build())
+                .toList());
+        engine.reconfigure(shorter);
+        // The configuration alone would allow removal after 5 minutes (status lists) + leeway + margin.
+        clock.advance(Duration.ofMinutes(30));
+        mintKid();
+        assertThat(published()).as("30 minutes after retirement; the long token lives 29 more").contains(first);
+        assertThat(engine.introspect("corp", longest.token().revealSerialized())).isPresent();
+        restart(); // what the ledger knows comes from the log, so a restart keeps it
+        clock.advance(Duration.between(clock.instant(), exp).plusMinutes(2).minusSeconds(1));
+        mintKid();
+        assertThat(published()).as("until exp + leeway + margin").contains(first);
+        clock.advance(Duration.ofSeconds(1));
+        mintKid();
+        assertThat(published()).doesNotContain(first);
+        assertThat(auditOf(AuditEvent.KEY_REMOVED)).containsExactly(first);
+    }
+
     @Test
     public void aRetiredKeyStaysPublishedUntilEveryTokenItSignedHasExpired() throws Exception {
         String first = kidIn(StoredKey.State.ACTIVE);
