@@ -7,20 +7,29 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Names the process that holds a session ({@code process:<pid>:<start millis>@<host>}) and tells whether such a
- * process is gone. The start time guards against a recycled pid; sessions of other hosts are never judged.
+ * Names the process that holds a session ({@code process:<pid>:<start millis>@<host>;<scope>}) and tells whether such
+ * a process is gone. The start time guards against a recycled pid. A process is judged only by processes of the same
+ * scope: the same kernel boot and the same pid namespace, where a pid means the same process. A host name is no such
+ * guarantee (containers may share a kernel but not pids, or share pids under another name), so it is only there for
+ * people reading the audit log. Owners of any other scope are never judged: their sessions end by expiry.
  */
 final class ProcessOwner implements OwnerLiveness {
     private static final String PREFIX = "process:";
     private final String host;
+    private final String scope;
 
     ProcessOwner() {
-        this.host = hostName();
+        this(hostName(), scope());
+    }
+
+    ProcessOwner(String host, String scope) {
+        this.host = host;
+        this.scope = scope;
     }
 
     String current() {
         ProcessHandle self = ProcessHandle.current();
-        return PREFIX + self.pid() + ":" + start(self) + "@" + host;
+        return PREFIX + self.pid() + ":" + start(self) + "@" + host + ";" + scope;
     }
 
     @Override
@@ -29,7 +38,8 @@ final class ProcessOwner implements OwnerLiveness {
             return false;
         }
         int at = owner.lastIndexOf('@');
-        if (at < 0 || !owner.substring(at + 1).equals(host)) {
+        int semi = owner.lastIndexOf(';');
+        if (at < 0 || semi < at || !owner.substring(semi + 1).equals(scope)) {
             return false;
         }
         String[] parts = owner.substring(PREFIX.length(), at).split(":");
@@ -49,6 +59,23 @@ final class ProcessOwner implements OwnerLiveness {
         }
         long actual = start(p.get());
         return started != 0 && actual != 0 && actual != started;
+    }
+
+    /**
+     * Where pids are comparable: the kernel's boot id and this process's pid namespace, as Linux reports them;
+     * elsewhere the host name (no namespaces to confuse it with).
+     */
+    static String scope() {
+        try {
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+            String ns = Files.readSymbolicLink(Path.of("/proc/self/ns/pid")).toString();
+            if (!boot.isEmpty() && !ns.isEmpty()) {
+                return boot + "/" + ns;
+            }
+        } catch (Exception e) {
+            // not Linux, or /proc not mounted
+        }
+        return "host:" + hostName();
     }
 
     private static long start(ProcessHandle p) {
