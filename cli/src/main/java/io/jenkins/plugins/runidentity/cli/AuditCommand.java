@@ -21,10 +21,16 @@ final class AuditCommand {
     @ParentCommand RunIdentityCommand parent;
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = "Verifies every record's hash and its link to the one before; names the first bad record. Exit 1 if broken.")
+            description = {"Verifies every record's hash and its link to the one before; names the first bad record. Exit 1 if broken.",
+                "Prints an anchor, N:HASH. Someone who can rewrite the state folder can also cut records off the end of",
+                "the log or recompute the whole chain; keep anchors where this host cannot change them and pass them back",
+                "with --anchor to detect that."})
     static final class Verify implements Callable<Integer> {
         @ParentCommand AuditCommand audit;
         @Spec CommandSpec spec;
+
+        @Option(names = "--anchor", paramLabel = "N:HASH", description = "Also require record N to have HASH (repeatable).")
+        List<String> anchors = List.of();
 
         @Override
         public Integer call() {
@@ -34,6 +40,19 @@ final class AuditCommand {
             AuditVerification v;
             try (FileStateStore store = FileStateStore.open(home.dir(), Clock.systemUTC())) {
                 AuditChain.Checker checker = new AuditChain.Checker();
+                for (String a : anchors) {
+                    int colon = a.indexOf(':');
+                    long line;
+                    try {
+                        line = Long.parseLong(a.substring(0, Math.max(colon, 0)));
+                    } catch (NumberFormatException e) {
+                        line = 0;
+                    }
+                    if (line < 1 || !a.substring(colon + 1).matches("[0-9a-f]{64}")) {
+                        throw new UsageError("--anchor: '" + a + "' is not N:HASH as 'audit verify' prints it");
+                    }
+                    checker.anchor(line, a.substring(colon + 1));
+                }
                 store.audit().scan(checker::accept);
                 v = checker.result();
             }

@@ -183,6 +183,20 @@ public class LifecycleIT {
         Files.write(log, removed);
         assertThat(cli.run("audit", "verify").err()).startsWith("audit log broken at line 7:");
 
+        // Cutting whole records off the end leaves a valid chain; the anchor printed earlier catches it.
+        String anchor = good.out().strip().replaceFirst("^.*, anchor ", "");
+        assertThat(anchor).matches(lines.size() + ":[0-9a-f]{64}");
+        Files.write(log, lines.subList(0, lines.size() - 1));
+        assertThat(cli.run("audit", "verify").exit()).as("a cut tail alone verifies").isZero();
+        Cli.Result cut = cli.run("audit", "verify", "--anchor", anchor);
+        assertThat(cut.exit()).isEqualTo(1);
+        assertThat(cut.err()).contains("before anchored record " + lines.size() + "; records were cut off its end");
+        Files.write(log, lines);
+        assertThat(cli.run("audit", "verify", "--anchor", anchor).exit()).isZero();
+        Cli.Result badAnchor = cli.run("audit", "verify", "--anchor", "five:abc");
+        assertThat(badAnchor.exit()).isEqualTo(2);
+        assertThat(badAnchor.err().strip()).isEqualTo("run-identity audit verify: --anchor: 'five:abc' is not N:HASH as 'audit verify' prints it");
+
         List<String> swapped = new ArrayList<>(lines);
         Collections.swap(swapped, 2, 3);
         Files.write(log, swapped);

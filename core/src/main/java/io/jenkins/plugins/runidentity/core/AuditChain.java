@@ -67,6 +67,17 @@ public final class AuditChain {
         private AuditRecord previous;
         private long lineNo;
         private AuditVerification broken;
+        private final java.util.NavigableMap<Long, String> anchors = new java.util.TreeMap<>();
+
+        /**
+         * Also requires record {@code line} to have {@code hash}, as an earlier verification printed it
+         * ({@link AuditVerification#anchor()}) and someone kept it where this host cannot rewrite it. A chain that
+         * was cut off before that record, or recomputed up to it, fails.
+         */
+        public Checker anchor(long line, String hash) {
+            anchors.put(line, hash);
+            return this;
+        }
 
         /** Checks the next line; false once a bad line was seen. */
         public boolean accept(String line) {
@@ -86,12 +97,25 @@ public final class AuditChain {
                 broken = AuditVerification.broken(lineNo - 1, lineNo, problem);
                 return false;
             }
+            String anchored = anchors.get(lineNo);
+            if (anchored != null && !anchored.equals(record.hash())) {
+                broken = AuditVerification.broken(lineNo - 1, lineNo, "the record does not have the anchored hash "
+                        + anchored + "; the log was rewritten up to here");
+                return false;
+            }
             previous = record;
             return true;
         }
 
         public AuditVerification result() {
-            return broken != null ? broken : AuditVerification.intact(lineNo, previous == null ? GENESIS : previous.hash());
+            if (broken != null) {
+                return broken;
+            }
+            if (!anchors.isEmpty() && anchors.lastKey() > lineNo) {
+                return AuditVerification.broken(lineNo, lineNo + 1, "the log ends after " + lineNo
+                        + " records, before anchored record " + anchors.lastKey() + "; records were cut off its end");
+            }
+            return AuditVerification.intact(lineNo, previous == null ? GENESIS : previous.hash());
         }
     }
 

@@ -19,9 +19,14 @@ public record AuditVerification(boolean intact, long goodRecords, long badLine, 
         return new AuditVerification(false, good, line, problem, null);
     }
 
+    /** The head as an anchor, {@code <records>:<hash>}, for {@code audit verify --anchor}; null when broken. */
+    public String anchor() {
+        return intact ? goodRecords + ":" + headHash : null;
+    }
+
     /** One line for people. */
     public String describe() {
-        return intact ? "audit log intact: " + goodRecords + " records, head " + headHash
+        return intact ? "audit log intact: " + goodRecords + " records, anchor " + anchor()
                 : "audit log broken at line " + badLine + ": " + problem + " (" + goodRecords + " records before it verified)";
     }
 }

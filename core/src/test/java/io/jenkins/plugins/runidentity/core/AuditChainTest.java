@@ -22,6 +22,52 @@ public class AuditChainTest {
         return lines;
     }
 
+    private static AuditVerification verifyAnchored(List<String> lines, String anchor) {
+        String[] a = anchor.split(":");
+        AuditChain.Checker c = new AuditChain.Checker().anchor(Long.parseLong(a[0]), a[1]);
+        for (String line : lines) {
+            if (!c.accept(line)) {
+                break;
+            }
+        }
+        return c.result();
+    }
+
+    /**
+     * Whoever can rewrite the log can cut records off its end or recompute the whole chain: both verify on their own.
+     * An anchor kept from an earlier verification catches both.
+     */
+    @Test
+    public void anAnchorCatchesACutTailAndARecomputedChain() {
+        List<String> lines = chain(6);
+        String anchor = AuditChain.verify(lines.subList(0, 5).iterator()).anchor();
+        assertThat(anchor).startsWith("5:");
+        assertThat(verifyAnchored(lines, anchor).intact()).as("the log grew after the anchor was taken").isTrue();
+
+        List<String> cut = lines.subList(0, 4);
+        assertThat(AuditChain.verify(cut.iterator()).intact()).as("without an anchor a cut is invisible").isTrue();
+        AuditVerification cutAnchored = verifyAnchored(cut, anchor);
+        assertThat(cutAnchored.intact()).isFalse();
+        assertThat(cutAnchored.describe()).contains("the log ends after 4 records, before anchored record 5");
+
+        List<String> rewritten = new ArrayList<>();
+        AuditRecord prev = null;
+        for (int i = 0; i < 6; i++) { // the same records, but build 3 was dropped and everything after it resealed
+            if (i == 2) {
+                continue;
+            }
+            prev = AuditChain.seal(prev, AuditEvent.of("minted", Instant.ofEpochSecond(1_800_000_000L + i))
+                    .put("jti", "id-" + i).put("job", "team/app").put("build", i + 1).put("aud", List.of("a", "b")).build());
+            rewritten.add(prev.line());
+        }
+        rewritten.add(AuditChain.seal(prev, AuditEvent.of("minted", Instant.ofEpochSecond(1_900_000_000L)).build()).line());
+        assertThat(AuditChain.verify(rewritten.iterator()).intact()).as("a recomputed chain verifies on its own").isTrue();
+        AuditVerification rewrittenAnchored = verifyAnchored(rewritten, anchor);
+        assertThat(rewrittenAnchored.intact()).isFalse();
+        assertThat(rewrittenAnchored.badLine()).isEqualTo(5);
+        assertThat(rewrittenAnchored.describe()).contains("does not have the anchored hash");
+    }
+
     @Test
     public void anIntactChainVerifies() {
         AuditVerification v = AuditChain.verify(chain(10).iterator());
