@@ -5,7 +5,9 @@ import io.jenkins.plugins.runidentity.core.ConfigDocument;
 import io.jenkins.plugins.runidentity.core.ConfigurationException;
 import io.jenkins.plugins.runidentity.core.EngineConfig;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import io.jenkins.plugins.runidentity.core.StateException;
 import io.jenkins.plugins.runidentity.core.file.FileStateStore;
+import io.jenkins.plugins.runidentity.core.file.FileTrust;
 import io.jenkins.plugins.runidentity.core.file.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +52,7 @@ final class StateHome {
             throw new UsageError("no state at " + dir + " (no " + CONFIG + "); run 'run-identity init' first,"
                     + " or set RUN_IDENTITY_HOME");
         }
+        secure();
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -57,6 +60,19 @@ final class StateHome {
             throw new ConfigurationException("cannot read " + file + ": " + e.getMessage());
         }
         return parse(file.toString(), text);
+    }
+
+    /**
+     * Refuses a state folder (or a folder or the configuration in it) that another user owns, and makes the state
+     * folder and its folders 0700 when they are the current user's: whoever can write into them could swap the
+     * signing key or the configuration. Runs before anything in the folder is read.
+     */
+    void secure() {
+        FileTrust.secureFolder(dir, "state folder");
+        FileTrust.secureFolder(dir.resolve("keys"), "key folder");
+        FileTrust.secureFolder(secretsFolder(), "secret folder");
+        FileTrust.secureFolder(runDir(), "token folder");
+        FileTrust.checkOwnFile(configFile(), "configuration");
     }
 
     static EngineConfig parse(String name, String text) {

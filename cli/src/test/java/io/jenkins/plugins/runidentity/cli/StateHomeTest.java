@@ -50,4 +50,36 @@ public class StateHomeTest {
             assertThat(stale.getParent()).doesNotExist();
         }
     }
+
+    private static int run(StringWriter err, String... args) {
+        return RunIdentityCommand.run(args, new PrintWriter(new StringWriter()), new PrintWriter(err, true));
+    }
+
+    private static String mode(Path p) throws java.io.IOException {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    /** Every command tightens a state folder of its user, and the folders in it, that others could write into. */
+    @Test
+    public void openingMakesTheFoldersOfTheStatePrivate() throws Exception {
+        Path home = tmp.newFolder().toPath().resolve("state");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--home", home.toString(), "init")).as(err.toString()).isZero();
+        java.util.List<Path> folders = java.util.List.of(home, home.resolve("keys"), Files.createDirectories(home.resolve("run")),
+                Files.createDirectories(home.resolve("secrets")));
+        for (Path f : folders) {
+            Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+        assertThat(run(err, "--home", home.toString(), "keys", "list")).as(err.toString()).isZero();
+        for (Path f : folders) {
+            assertThat(mode(f)).as(f.toString()).isEqualTo("rwx------");
+        }
+        Path key = home.resolve("keys/default.json");
+        Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        StringWriter refused = new StringWriter();
+        assertThat(run(refused, "--home", home.toString(), "exec", "--", "true")).isEqualTo(1);
+        assertThat(refused.toString().lines().toList()).singleElement().asString()
+                .startsWith("run-identity exec: the key file " + key + " can be read or written by others (rw-r--r--)")
+                .contains("chmod 600 " + key).contains("run-identity init");
+    }
 }

@@ -33,6 +33,7 @@ final class FileKeyStore implements KeyStore {
     @Override
     public List<StoredKey> read(String issuerId) {
         Path file = fileOf(issuerId);
+        FileTrust.checkKeyFile(file);
         try {
             return parse(issuerId, Files.readString(file, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
@@ -46,6 +47,7 @@ final class FileKeyStore implements KeyStore {
     public List<StoredKey> update(String issuerId, UnaryOperator<List<StoredKey>> change) {
         try {
             PrivateFiles.directory(dir);
+            FileTrust.secureFolder(dir, "key folder");
         } catch (IOException e) {
             throw new StateException("cannot create the key folder " + dir + ": " + e.getMessage(), e);
         }

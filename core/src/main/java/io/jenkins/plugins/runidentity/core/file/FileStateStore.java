@@ -26,6 +26,11 @@ public final class FileStateStore implements StateStore {
     public static FileStateStore open(Path dir, Clock clock) {
         try {
             PrivateFiles.directory(dir);
+            // Whoever owns the folder, or can write into it, could put their own key or log there: refuse a folder of
+            // another user, and make ours private before trusting anything in it.
+            FileTrust.secureFolder(dir, "state folder");
+            FileTrust.secureFolder(dir.resolve("keys"), "key folder");
+            FileTrust.checkOwnFile(dir.resolve("audit.log"), "audit log");
             return new FileStateStore(dir, new FileKeyStore(dir.resolve("keys")),
                     new FileAuditStore(dir.resolve("audit.log"), dir.resolve("audit.lock"), clock));
         } catch (IOException e) {
