@@ -121,7 +121,8 @@ final class ExecCommand implements Callable<Integer> {
             }
         }
 
-        Path tokenDir = home.tokenFolder(session.id()).toAbsolutePath();
+        // Made inside the try below, so that a folder that cannot be made still closes the session (block-failed).
+        Path tokenDir = home.tokenFolderPath(session.id()).toAbsolutePath();
         Path tokenFile = tokenDir.resolve("token");
         Thread onSignal = new Thread(() -> {
             aborted = true;
@@ -140,6 +141,7 @@ final class ExecCommand implements Callable<Integer> {
         }, "run-identity-exec-signal");
         Runtime.getRuntime().addShutdownHook(onSignal);
         try {
+            home.tokenFolder(session.id());
             writePrivate(tokenFile, session.token().revealSerialized());
             ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
             Map<String, String> env = pb.environment();
@@ -276,8 +278,10 @@ final class ExecCommand implements Callable<Integer> {
                 }
             }
             try {
-                Files.deleteIfExists(tokenDir.resolve("token"));
-                Files.deleteIfExists(tokenDir);
+                if (Files.isDirectory(tokenDir)) {
+                    Files.deleteIfExists(tokenDir.resolve("token"));
+                    Files.deleteIfExists(tokenDir);
+                }
             } catch (IOException e) {
                 spec.commandLine().getErr().println("run-identity exec: could not remove the token file in " + tokenDir);
             }

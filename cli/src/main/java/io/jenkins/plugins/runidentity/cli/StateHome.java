@@ -127,10 +127,29 @@ final class StateHome {
         return dir.resolve("secrets");
     }
 
-    /** A new 0700 folder for one session's token file: {@code run/<session>}. */
-    Path tokenFolder(String sessionId) throws IOException {
-        PrivateFiles.directory(runDir());
-        return PrivateFiles.directory(runDir().resolve(sessionId));
+    /** Where one session's token file goes: {@code run/<session>} (made by {@link #tokenFolder}). */
+    Path tokenFolderPath(String sessionId) {
+        return runDir().resolve(sessionId);
+    }
+
+    /**
+     * A new 0700 folder for one session's token file: {@code run/<session>}. When it cannot be made (say
+     * {@code run} is a file), a {@link StateException} says which path and what to do.
+     */
+    Path tokenFolder(String sessionId) {
+        Path folder = tokenFolderPath(sessionId);
+        try {
+            PrivateFiles.directory(runDir());
+            FileTrust.secureFolder(runDir(), "token folder");
+            return PrivateFiles.directory(folder);
+        } catch (IOException e) {
+            if (Files.exists(runDir()) && !Files.isDirectory(runDir())) {
+                throw new StateException(runDir() + " is not a folder, and exec keeps each run's token file in it:"
+                        + " move it aside (or remove it) and run again");
+            }
+            throw new StateException("cannot make the folder for the token file, " + folder + ": "
+                    + e.getClass().getSimpleName() + "; " + runDir() + " must be a folder you can write");
+        }
     }
 
     /**

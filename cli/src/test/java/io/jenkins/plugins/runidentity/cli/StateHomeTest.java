@@ -82,4 +82,23 @@ public class StateHomeTest {
                 .startsWith("run-identity exec: the key file " + key + " can be read or written by others (rw-r--r--)")
                 .contains("chmod 600 " + key).contains("run-identity init");
     }
+
+    /** {@code touch <state>/run}: exec failed after minting with "unexpected FileAlreadyExistsException". */
+    @Test
+    public void aTokenFolderThatCannotBeMadeIsOneClearLine() throws Exception {
+        Path home = tmp.newFolder().toPath().resolve("state");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--home", home.toString(), "init")).as(err.toString()).isZero();
+        Files.createFile(home.resolve("run"));
+        StringWriter failed = new StringWriter();
+        assertThat(run(failed, "--home", home.toString(), "exec", "--", "true")).isEqualTo(1);
+        assertThat(failed.toString().lines().toList()).singleElement().asString()
+                .isEqualTo("run-identity exec: " + home.resolve("run") + " is not a folder, and exec keeps each run's token file in it:"
+                        + " move it aside (or remove it) and run again");
+        try (RunIdentityEngine engine = StateHome.locate(home).open(Clock.systemUTC())) {
+            assertThat(engine.openSessions()).as("the session minted before the failure is closed").isEmpty();
+            assertThat(engine.auditRecords(r -> "revoked".equals(r.type()))).singleElement()
+                    .satisfies(r -> assertThat(r.string("reason")).isEqualTo("block-failed"));
+        }
+    }
 }
