@@ -2,7 +2,6 @@ package io.jenkins.plugins.runidentity.cli;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.jenkins.plugins.runidentity.core.CloseReason;
 import io.jenkins.plugins.runidentity.core.EndpointRequest;
 import io.jenkins.plugins.runidentity.core.EndpointResponse;
 import io.jenkins.plugins.runidentity.core.IssuerConfig;
@@ -53,7 +52,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         // waits for the client's delayed ACK (~40 ms on Linux) on every keep-alive request. Read once, when the
         // server's configuration class loads, so it must be set before the first server is made.
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        RunIdentityEngine engine = parent.state().open(Clock.systemUTC());
+        StateHome home = parent.state();
+        RunIdentityEngine engine = home.open(Clock.systemUTC());
         InetSocketAddress address = address(listen, engine.config().issuers().get(0));
         HttpServer server;
         try {
@@ -73,7 +73,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         });
         sweeper.scheduleWithFixedDelay(() -> {
             try {
-                engine.closeOrphanedSessions(liveness, CloseReason.ORPHANED);
+                home.sweepOrphans(engine, liveness);
             } catch (RuntimeException e) {
                 err.println("run-identity serve: orphan sweep failed: " + e.getMessage());
             }

@@ -112,10 +112,20 @@ final class StateHome {
     RunIdentityEngine open(Clock clock) {
         EngineConfig config = readConfig();
         RunIdentityEngine engine = RunIdentityEngine.start(config, FileStateStore.open(dir, clock), clock);
-        if (engine.closeOrphanedSessions(new ProcessOwner(), CloseReason.ORPHANED) > 0 || Files.isDirectory(runDir())) {
+        sweepOrphans(engine, new ProcessOwner());
+        return engine;
+    }
+
+    /**
+     * Closes the sessions whose process died without closing them (as orphaned) and removes the token folders of
+     * sessions no longer open: what every command does when it starts, and serve every two seconds.
+     */
+    int sweepOrphans(RunIdentityEngine engine, ProcessOwner liveness) {
+        int closed = engine.closeOrphanedSessions(liveness, CloseReason.ORPHANED);
+        if (Files.isDirectory(runDir())) {
             removeStaleTokenFolders(() -> engine.openSessions().keySet());
         }
-        return engine;
+        return closed;
     }
 
     private Path runDir() {

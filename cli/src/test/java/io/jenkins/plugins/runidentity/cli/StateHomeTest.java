@@ -83,6 +83,26 @@ public class StateHomeTest {
                 .contains("chmod 600 " + key).contains("run-identity init");
     }
 
+    /** serve's periodic sweep: a killed exec's session is closed as orphaned and its token folder goes with it. */
+    @Test
+    public void theOrphanSweepRemovesTheTokenFolderOfTheSessionItCloses() throws Exception {
+        Path home = tmp.newFolder().toPath().resolve("state");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--home", home.toString(), "init")).as(err.toString()).isZero();
+        StateHome state = StateHome.locate(home);
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        String deadOwner = "process:" + dead.pid() + ":" + dead.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(1L)
+                + "@" + ProcessOwner.hostName() + ";" + ProcessOwner.scope();
+        try (RunIdentityEngine engine = state.open(Clock.systemUTC())) {
+            Session s = engine.openSession(MintRequest.of(null, "default"), RunFacts.builder("killed", 1).build(), deadOwner);
+            Path token = Files.writeString(state.tokenFolder(s.id()).resolve("token"), "t");
+            assertThat(state.sweepOrphans(engine, new ProcessOwner())).isEqualTo(1);
+            assertThat(engine.openSessions()).doesNotContainKey(s.id());
+            assertThat(token.getParent()).as("the token folder of the orphaned session").doesNotExist();
+        }
+    }
+
     /** {@code touch <state>/run}: exec failed after minting with "unexpected FileAlreadyExistsException". */
     @Test
     public void aTokenFolderThatCannotBeMadeIsOneClearLine() throws Exception {
