@@ -32,10 +32,16 @@ final class InitCommand implements Callable<Integer> {
         IssuerConfig.checkUrl(issuerUrl);
         StateHome home = parent.state();
         if (Files.exists(home.configFile())) {
-            throw new UsageError(home.configFile() + " already exists; edit it, or remove " + home.dir() + " to start over");
+            throw alreadyInitialized(home);
         }
         PrivateFiles.directory(home.dir());
-        PrivateFiles.writeAtomically(home.configFile(), sampleConfig(issuerUrl).getBytes(StandardCharsets.UTF_8));
+        home.secure();
+        // The default state folder sits in the working tree: keep 'git add -A' away from the keys.
+        PrivateFiles.createNew(home.dir().resolve(".gitignore"), "*\n".getBytes(StandardCharsets.UTF_8));
+        // Exclusive: of several inits at once, exactly one writes the configuration; the others are refused.
+        if (!PrivateFiles.createNew(home.configFile(), sampleConfig(issuerUrl).getBytes(StandardCharsets.UTF_8))) {
+            throw alreadyInitialized(home);
+        }
         try (RunIdentityEngine engine = home.open(Clock.systemUTC())) {
             String kid = engine.keys("default").stream().filter(k -> k.state() == io.jenkins.plugins.runidentity.core.StoredKey.State.ACTIVE)
                     .findFirst().orElseThrow().kid();
@@ -43,6 +49,11 @@ final class InitCommand implements Callable<Integer> {
                     + " audience run-identity, 10m tokens (1h at most)%n  config   %s%n", home.dir(), issuerUrl, kid, home.configFile());
         }
         return 0;
+    }
+
+    private static UsageError alreadyInitialized(StateHome home) {
+        return new UsageError(home.dir() + " is already initialized (" + home.configFile() + " exists): edit it, or remove "
+                + home.dir() + " to start over");
     }
 
     static String sampleConfig(String url) {

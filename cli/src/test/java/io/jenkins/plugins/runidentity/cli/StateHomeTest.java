@@ -59,6 +59,18 @@ public class StateHomeTest {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }
 
+    /** The tests' own TemporaryFolder made the state folder 0755 (umask 022) before init; init left it so. */
+    @Test
+    public void initIntoAFolderThatExistsMakesItPrivateAndKeepsItOutOfGit() throws Exception {
+        Path home = tmp.newFolder("state").toPath();
+        Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--home", home.toString(), "init")).as(err.toString()).isZero();
+        assertThat(mode(home)).isEqualTo("rwx------");
+        assertThat(Files.readString(home.resolve(".gitignore"))).isEqualTo("*\n");
+        assertThat(mode(home.resolve(".gitignore"))).isEqualTo("rw-------");
+    }
+
     /** Every command tightens a state folder of its user, and the folders in it, that others could write into. */
     @Test
     public void openingMakesTheFoldersOfTheStatePrivate() throws Exception {
@@ -81,6 +93,40 @@ public class StateHomeTest {
         assertThat(refused.toString().lines().toList()).singleElement().asString()
                 .startsWith("run-identity exec: the key file " + key + " can be read or written by others (rw-r--r--)")
                 .contains("chmod 600 " + key).contains("run-identity init");
+    }
+
+    /** Several inits at once with different issuers: they all reported success, and one config.yaml won silently. */
+    @Test
+    public void concurrentInitsExactlyOneWins() throws Exception {
+        Path home = tmp.newFolder().toPath().resolve("state");
+        int n = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                String url = "http://127.0.0.1:" + (9000 + i) + "/default";
+                results.add(pool.submit(() -> {
+                    go.await();
+                    StringWriter err = new StringWriter();
+                    int exit = run(err, "--home", home.toString(), "init", "--issuer-url", url);
+                    return exit + " " + url + " " + err.toString().strip();
+                }));
+            }
+            go.countDown();
+            java.util.List<String> outcomes = new java.util.ArrayList<>();
+            for (var f : results) {
+                outcomes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            java.util.List<String> won = outcomes.stream().filter(o -> o.startsWith("0 ")).toList();
+            assertThat(won).as(String.join("\n", outcomes)).hasSize(1);
+            assertThat(outcomes.stream().filter(o -> !o.startsWith("0 ")))
+                    .allSatisfy(o -> assertThat(o).startsWith("2 ").contains("is already initialized"));
+            String winner = won.get(0).split(" ")[1];
+            assertThat(Files.readString(home.resolve("config.yaml"))).contains("url: " + winner + "\n");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** serve's periodic sweep: a killed exec's session is closed as orphaned and its token folder goes with it. */

@@ -85,6 +85,54 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * Creates {@code file} (0600) with {@code content} only if it does not exist, atomically: of several processes
+     * trying at once, exactly one gets {@code true}, and nobody ever sees the file half-written. The content is
+     * written to a temporary file and hard-linked to its name (a link, unlike a rename, never replaces); where links
+     * are not possible, the file is created exclusively and then written.
+     */
+    public static boolean createNew(Path file, byte[] content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        FileAttribute<?>[] attrs = posix(dir) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)}
+                : new FileAttribute<?>[0];
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".new", attrs);
+        try {
+            write(tmp, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            try {
+                Files.createLink(file, tmp);
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } catch (UnsupportedOperationException | java.nio.file.FileSystemException e) {
+                if (e instanceof java.nio.file.FileSystemException && Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    return false;
+                }
+                try (FileChannel ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attrs)) {
+                    ByteBuffer buf = ByteBuffer.wrap(content);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                } catch (FileAlreadyExistsException again) {
+                    return false;
+                }
+            }
+            forceDirectory(dir);
+            return true;
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void write(Path file, byte[] content, StandardOpenOption... options) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, options)) {
+            ByteBuffer buf = ByteBuffer.wrap(content);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
     /** Makes a rename or creation in {@code dir} durable, where the platform allows it. */
     static void forceDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
