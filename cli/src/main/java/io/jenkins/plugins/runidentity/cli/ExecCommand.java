@@ -44,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "the ttl. The environment variables cannot change once CMD has started:",
             "long-running commands must read RUN_IDENTITY_TOKEN_FILE each time they need it.",
             "",
-            "With --time-limit, CMD is stopped when the limit is reached (SIGTERM, then SIGKILL 10s later), the session",
+            "With --time-limit, CMD and the processes it started are stopped when the limit is reached (SIGTERM, then",
+            "SIGKILL 10s later; SIGINT and SIGTERM to exec stop them the same way), the session",
             "is closed as timed-out and exec exits 124. The limit is the run's deadline: a template with boundByRun caps",
             "every token's expiry at it, so no token outlives the run.",
             "",
@@ -128,11 +129,8 @@ final class ExecCommand implements Callable<Integer> {
             aborted = true;
             Process p = process;
             if (p != null && p.isAlive()) {
-                p.destroy();
                 try {
-                    if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
+                    stopTree(p, STOP_GRACE);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -217,13 +215,47 @@ final class ExecCommand implements Callable<Integer> {
             }
             timedOut = true;
         }
-        p.destroy();
         try {
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+            stopTree(p, STOP_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // exec is finishing: shutdownNow interrupts the timer
+        }
+    }
+
+    /** How long CMD and the processes it started get between SIGTERM and SIGKILL. */
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    /**
+     * Stops CMD and every process it started (its descendants, taken before CMD is stopped: once it is gone, its
+     * children are no longer known as its own): SIGTERM to all, then SIGKILL to whatever, or whatever new descendant,
+     * is still alive after {@code grace}. Returns when all are gone, or after the grace period and the SIGKILLs.
+     */
+    static void stopTree(Process cmd, Duration grace) throws InterruptedException {
+        java.util.Set<ProcessHandle> tree = new java.util.LinkedHashSet<>(cmd.descendants().toList());
+        cmd.destroy();
+        tree.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + grace.toNanos();
+        java.util.List<ProcessHandle> all = new java.util.ArrayList<>(tree);
+        all.add(0, cmd.toHandle());
+        for (ProcessHandle h : all) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                h.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                break;
+            }
+        }
+        for (ProcessHandle h : all) {
+            if (h.isAlive()) {
+                h.descendants().forEach(tree::add);
+            }
+        }
+        cmd.destroyForcibly();
+        for (ProcessHandle h : tree) {
+            h.destroyForcibly();
         }
     }
 

@@ -112,6 +112,61 @@ public class LifecycleIT {
         assertThat(bad.err().strip()).isEqualTo("run-identity exec: --time-limit: 'soon' is not a duration; use e.g. 90s, 10m, 1h30m, 2d or PT10M");
     }
 
+    /** Whether a process is running: it exists and is not a zombie (a dead child nobody has reaped yet). */
+    static boolean running(long pid) throws Exception {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        if (!Files.exists(stat)) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        String s;
+        try {
+            s = Files.readString(stat);
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+        char state = s.charAt(s.lastIndexOf(')') + 2);
+        return state != 'Z' && state != 'X';
+    }
+
+    /** Waits (bounded) for a process id a shell writes into {@code file}. */
+    private static long pidIn(Path file) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            String text = Files.exists(file) ? Files.readString(file).trim() : "";
+            if (text.matches("[0-9]+")) {
+                return Long.parseLong(text);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no process id in " + file);
+    }
+
+    /**
+     * {@code --time-limit} and SIGTERM stopped CMD only: {@code sh -c 'sleep 25; echo done'} left its sleep running
+     * after exec had exited 124, and the shell went on. Now every process CMD started is stopped with it.
+     */
+    @Test
+    public void aTimeLimitAndSigtermStopTheProcessesTheCommandStarted() throws Exception {
+        Path child = out.resolve("child.pid");
+        Path done = out.resolve("done");
+        String script = "sleep 25 & echo $! > '" + child + "'; sleep 25; echo done > '" + done + "'";
+        Cli.Result r = cli.run("exec", "--time-limit", "2s", "--job", "tree", "--", "sh", "-c", script);
+        assertThat(r.exit()).as(r.err()).isEqualTo(124);
+        long pid = Long.parseLong(Files.readString(child).trim());
+        assertThat(running(pid)).as("the child CMD started, right after exec exited 124").isFalse();
+        Thread.sleep(500);
+        assertThat(done).as("CMD's shell went on after its sleep was stopped").doesNotExist();
+
+        Files.delete(child);
+        Process term = cli.builder("exec", "--job", "tree", "--", "sh", "-c", script).start();
+        long pid2 = pidIn(child);
+        assertThat(running(pid2)).isTrue();
+        term.destroy(); // SIGTERM to exec
+        assertThat(term.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(term.exitValue()).isEqualTo(143);
+        assertThat(running(pid2)).as("the child CMD started, right after exec ended on SIGTERM").isFalse();
+        assertThat(done).doesNotExist();
+    }
+
     @Test
     public void everyWayOfEndingRevokesWithItsReason() throws Exception {
         Cli.Result ok = cli.run("exec", "--job", "ends", "--", "sh", "-c", save("ok"));
