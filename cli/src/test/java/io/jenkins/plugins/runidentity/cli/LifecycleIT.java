@@ -167,6 +167,29 @@ public class LifecycleIT {
         assertThat(done).doesNotExist();
     }
 
+    /** serve's own sweep (no other command runs) closes a killed exec's session and removes its token file. */
+    @Test
+    public void serveRemovesTheTokenFileOfAKilledExec() throws Exception {
+        Process kill = cli.builder("exec", "--job", "killed", "--", "sh", "-c", save("k") + " && echo $$ > '" + out.resolve("k.pid")
+                + "' && exec sleep 60").start();
+        long sleeper = pidIn(out.resolve("k.pid"));
+        Path runDir = cli.home.resolve("run");
+        List<Path> folders;
+        try (Stream<Path> l = Files.list(runDir)) {
+            folders = l.toList();
+        }
+        assertThat(folders).as("the running exec's token folder").hasSize(1);
+        kill.destroyForcibly(); // SIGKILL: exec cannot clean up
+        kill.waitFor(30, TimeUnit.SECONDS);
+        ProcessHandle.of(sleeper).ifPresent(ProcessHandle::destroyForcibly);
+        long end = System.currentTimeMillis() + 20_000;
+        while (Files.exists(folders.get(0)) && System.currentTimeMillis() < end) {
+            Thread.sleep(100);
+        }
+        assertThat(folders.get(0)).as("the token folder, after serve's sweep").doesNotExist();
+        assertThat(cli.active(token("k"))).isFalse();
+    }
+
     @Test
     public void everyWayOfEndingRevokesWithItsReason() throws Exception {
         Cli.Result ok = cli.run("exec", "--job", "ends", "--", "sh", "-c", save("ok"));
