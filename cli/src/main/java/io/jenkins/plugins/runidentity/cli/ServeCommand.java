@@ -30,7 +30,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serves every issuer's endpoints below its URL's path: /.well-known/openid-configuration, /jwks,",
             "POST /introspect (RFC 7662) and POST /revoke (RFC 7009). Sees the sessions that exec processes open and close",
-            "at once, and closes sessions whose process died within a few seconds. Stops on SIGINT or SIGTERM."})
+            "at once, and closes sessions whose process died within a few seconds. Stops on SIGINT or SIGTERM.",
+            "",
+            "A request must arrive whole within 10s and its response be taken within 10s, or the connection is closed",
+            "(-Dsun.net.httpserver.maxReqTime / maxRspTime, in seconds, in RUN_IDENTITY_JAVA_OPTS, change that). It serves",
+            "plain HTTP with no rate limit: put a TLS-terminating reverse proxy in front of an issuer others can reach."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     @ParentCommand RunIdentityCommand parent;
     @Spec CommandSpec spec;
@@ -52,6 +56,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         // waits for the client's delayed ACK (~40 ms on Linux) on every keep-alive request. Read once, when the
         // server's configuration class loads, so it must be set before the first server is made.
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        boundRequestTimes();
         StateHome home = parent.state();
         RunIdentityEngine engine = home.open(Clock.systemUTC());
         InetSocketAddress address = address(listen, engine.config().issuers().get(0));
@@ -96,6 +101,26 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** How long a request may take to arrive whole, and its response to be taken, unless set otherwise. */
+    static final int REQUEST_SECONDS = 10;
+
+    /**
+     * Bounds how long one connection may hold a request thread. The JDK server reads a request on a pool thread, so
+     * a few clients that send part of their headers, or announce a body and never send it, would otherwise hold
+     * every thread for good. The server closes a connection whose request has not arrived whole within
+     * {@code sun.net.httpserver.maxReqTime} seconds, or whose response the client has not taken within
+     * {@code maxRspTime} (checked every {@code timerMillis}); a connection that sent nothing yet is closed after the
+     * lesser of that and {@code idleInterval}. These are read once, when the server's configuration class loads,
+     * so they must be set before the first server is made; values the user set (-D...) are kept.
+     */
+    static void boundRequestTimes() {
+        for (String name : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+            if (System.getProperty(name) == null) {
+                System.setProperty(name, Integer.toString(REQUEST_SECONDS));
+            }
+        }
     }
 
     static InetSocketAddress address(String listen, IssuerConfig first) {

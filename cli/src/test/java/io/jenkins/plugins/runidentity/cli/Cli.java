@@ -86,8 +86,10 @@ final class Cli implements AutoCloseable {
     }
 
     /** Starts {@code serve} on the issuer's port and waits (bounded) until it answers. */
-    void serve() throws Exception {
-        server = builder("serve").redirectErrorStream(true).start();
+    void serve(String... options) throws Exception {
+        List<String> args = new ArrayList<>(List.of("serve"));
+        args.addAll(List.of(options));
+        server = builder(args.toArray(String[]::new)).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String first = out.readLine();
         assertThat(first).as("serve's first line").startsWith("run-identity serve: listening on http://127.0.0.1:" + port);
@@ -114,10 +116,14 @@ final class Cli implements AutoCloseable {
     record Http(int status, String contentType, String body) {}
 
     Http http(String method, String path, String contentType, byte[] body) throws IOException {
+        return http(method, path, contentType, body, 10000);
+    }
+
+    Http http(String method, String path, String contentType, byte[] body, int readTimeoutMillis) throws IOException {
         HttpURLConnection c = (HttpURLConnection) URI.create(issuer + path).toURL().openConnection();
         c.setRequestMethod(method);
         c.setConnectTimeout(5000);
-        c.setReadTimeout(10000);
+        c.setReadTimeout(readTimeoutMillis);
         if (contentType != null) {
             c.setRequestProperty("Content-Type", contentType);
         }
