@@ -17,7 +17,6 @@ import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.SignedJWT;
@@ -136,10 +135,11 @@ public final class TokenVerifier {
             throw reject("not a compact JWS: expected 3 dot-separated parts, found " + (dots + 1));
         }
         // One token, one spelling: padding, whitespace or stray bits would give a second string for the same token.
-        for (String part : token.split("\\.", -1)) {
-            if (!part.chars().allMatch(TokenVerifier::isBase64Url) || !Base64URL.encode(new Base64URL(part).decode()).toString().equals(part)) {
-                throw reject("malformed token: a part is not canonical base64url (no padding, whitespace or other characters)");
-            }
+        int firstDot = token.indexOf('.');
+        int secondDot = token.indexOf('.', firstDot + 1);
+        if (!canonicalBase64Url(token, 0, firstDot) || !canonicalBase64Url(token, firstDot + 1, secondDot)
+                || !canonicalBase64Url(token, secondDot + 1, token.length())) {
+            throw reject("malformed token: a part is not canonical base64url (no padding, whitespace or other characters)");
         }
         SignedJWT jwt;
         Map<String, Object> claims;
@@ -157,8 +157,8 @@ public final class TokenVerifier {
         // The header as written, not as parsed: the parser drops some members (an empty crit, for one).
         Set<String> written;
         try {
-            written = JSONObjectUtils.parse(header.getParsedBase64URL().decodeToString()).keySet();
-        } catch (ParseException e) {
+            written = headerMembers(token.substring(0, firstDot));
+        } catch (ParseException | IllegalArgumentException e) {
             throw reject("malformed token: the header is not a JSON object");
         }
         for (String p : written) {
@@ -253,6 +253,52 @@ public final class TokenVerifier {
 
     private static boolean isBase64Url(int c) {
         return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_';
+    }
+
+    /**
+     * Whether {@code s[from, to)} is base64url exactly as an encoder writes it, i.e. decoding and re-encoding it gives
+     * it back: only the 64 letters of the alphabet, no padding, no length an encoder never writes (4k + 1), and the
+     * bits of the last letter that carry no data all zero. Checked in place: decoding and re-encoding each part of
+     * every token cost more than reading its claims.
+     */
+    static boolean canonicalBase64Url(String s, int from, int to) {
+        int length = to - from;
+        if (length < 0 || length % 4 == 1) {
+            return false;
+        }
+        for (int i = from; i < to; i++) {
+            if (!isBase64Url(s.charAt(i))) {
+                return false;
+            }
+        }
+        int unused = length % 4 == 2 ? 0xF : length % 4 == 3 ? 0x3 : 0;
+        return unused == 0 || (base64UrlValue(s.charAt(to - 1)) & unused) == 0;
+    }
+
+    private static int base64UrlValue(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
+    }
+
+    /**
+     * The member names of the header as written (the parser drops some, an empty {@code crit} for one): read by
+     * {@link FlatJson} when the header has the simple shape, else by Nimbus. The part is canonical base64url here.
+     */
+    private static Set<String> headerMembers(String part) throws ParseException {
+        byte[] json = java.util.Base64.getUrlDecoder().decode(part);
+        Map<String, Object> flat = FlatJson.parse(json);
+        if (flat != null) {
+            return flat.keySet();
+        }
+        return JSONObjectUtils.parse(new String(json, java.nio.charset.StandardCharsets.UTF_8)).keySet();
     }
 
     /** The payload as a JSON object: read by {@link FlatJson} when it has the engine's own flat shape, else by Nimbus. */
