@@ -12,15 +12,19 @@ import java.util.Map;
 
 /**
  * A fast reader for the one shape of JSON this engine writes, in audit records and in token claims: a flat object
- * whose members are strings without escapes, whole numbers, and arrays of such strings, with no white space.
+ * whose members are strings without escapes, whole numbers, arrays of such strings and (a few levels deep) objects of
+ * the same shape, with no white space.
  * Replaying a long log spends most of its time reading JSON, and reading the claims is the largest cost of a
  * verification after the signature; this reads such an object, as UTF-8 bytes, in one pass. Anything outside that
- * shape — escapes, white space, nesting, fractions, booleans, duplicate names, very long numbers — returns null,
+ * shape — escapes, white space, objects nested more than four deep, fractions, booleans, duplicate names, very long numbers — returns null,
  * and the caller falls back to the general parser (Nimbus'), so a document means exactly what the general parser
  * says it means.
  */
 final class FlatJson {
     private FlatJson() {}
+
+    /** Objects nested deeper than this are left to the general parser. */
+    private static final int MAX_DEPTH = 4;
 
     /** The members of the JSON object {@code json} (UTF-8), or null if it is not in the simple shape. */
     static Map<String, Object> parse(byte[] json) {
@@ -28,27 +32,40 @@ final class FlatJson {
         if (n < 2 || json[0] != '{' || json[n - 1] != '}') {
             return null;
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        if (n == 2) {
-            return out;
+        // Sized for the longest record the engine writes (a minted record has about 20 members): no rehashing.
+        Map<String, Object> out = new LinkedHashMap<>(32);
+        int end = object(json, 0, n, out, 0);
+        return end == n ? out : null;
+    }
+
+    /**
+     * Reads the object opening at {@code json[at]} into {@code out}; returns the index after its closing brace, or -1
+     * if it is not in the simple shape. Nested objects (a token's {@code status} claim) are read the same way.
+     */
+    private static int object(byte[] json, int at, int n, Map<String, Object> out, int depth) {
+        if (at >= n || json[at] != '{') {
+            return -1;
         }
-        int at = 1;
+        at++;
+        if (at < n && json[at] == '}') {
+            return at + 1;
+        }
         while (true) {
             int keyEnd = stringEnd(json, at, n);
             if (keyEnd < 0 || keyEnd + 1 >= n || json[keyEnd + 1] != ':') {
-                return null;
+                return -1;
             }
             String key = name(json, at + 1, keyEnd);
             at = keyEnd + 2;
             if (at >= n) {
-                return null;
+                return -1;
             }
             byte c = json[at];
             Object value;
             if (c == '"') {
                 int end = stringEnd(json, at, n);
                 if (end < 0) {
-                    return null;
+                    return -1;
                 }
                 value = new String(json, at + 1, end - at - 1, StandardCharsets.UTF_8);
                 at = end + 1;
@@ -61,7 +78,7 @@ final class FlatJson {
                     while (true) {
                         int end = stringEnd(json, at, n);
                         if (end < 0 || end + 1 >= n) {
-                            return null;
+                            return -1;
                         }
                         items.add(new String(json, at + 1, end - at - 1, StandardCharsets.UTF_8));
                         at = end + 1;
@@ -71,11 +88,21 @@ final class FlatJson {
                             break;
                         }
                         if (sep != ',') {
-                            return null;
+                            return -1;
                         }
                     }
                 }
                 value = items;
+            } else if (c == '{') {
+                if (depth + 1 >= MAX_DEPTH) {
+                    return -1;
+                }
+                Map<String, Object> inner = new LinkedHashMap<>();
+                at = object(json, at, n, inner, depth + 1);
+                if (at < 0) {
+                    return -1;
+                }
+                value = inner;
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 boolean negative = c == '-';
                 if (negative) {
@@ -90,24 +117,24 @@ final class FlatJson {
                 int digits = at - first;
                 // No leading zeros (other than "0" itself) and at most 18 digits: always a long, read the same way.
                 if (digits == 0 || digits > 18 || (digits > 1 && json[first] == '0')) {
-                    return null;
+                    return -1;
                 }
                 value = negative ? -v : v;
             } else {
-                return null;
+                return -1;
             }
             if (out.put(key, value) != null) {
-                return null;
+                return -1;
             }
             if (at >= n) {
-                return null;
+                return -1;
             }
             byte sep = json[at];
             if (sep == '}') {
-                return at == n - 1 ? out : null;
+                return at + 1;
             }
             if (sep != ',' || at + 1 >= n) {
-                return null;
+                return -1;
             }
             at++;
         }

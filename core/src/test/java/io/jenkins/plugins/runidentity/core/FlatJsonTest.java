@@ -24,8 +24,19 @@ public class FlatJsonTest {
     }
 
     @Test
+    public void readsNestedObjectsAsTheGeneralParserDoes() throws Exception {
+        // A token's status claim (draft-ietf-oauth-status-list) is the one nested object the engine writes.
+        for (String json : List.of("{\"status\":{\"status_list\":{\"idx\":7,\"uri\":\"https://ci.example.com/rs/status/1\"}},\"jti\":\"x\"}",
+                "{\"a\":{}}", "{\"a\":{},\"b\":{\"c\":[\"d\"],\"e\":-1}}", "{\"a\":{\"b\":{\"c\":{}}}}")) {
+            Map<String, Object> fast = FlatJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(fast).as(json).isNotNull().isEqualTo(JSONObjectUtils.parse(json));
+        }
+    }
+
+    @Test
     public void stepsAsideForAnythingElse() {
-        for (String json : List.of("{\"a\":\"x\\\"y\"}", "{\"a\": 1}", "{\"a\":1.5}", "{\"a\":01}", "{\"a\":{}}",
+        for (String json : List.of("{\"a\":\"x\\\"y\"}", "{\"a\": 1}", "{\"a\":1.5}", "{\"a\":01}", "{\"a\":{\"b\":{\"c\":{\"d\":{}}}}}",
+                "{\"a\":{\"b\":1,\"b\":2}}", "{\"a\":{\"b\":true}}", "{\"a\":{\"b\":1}", "{\"a\":{\"b\":1}}}", "{\"a\":{\"b\" :1}}",
                 "{\"a\":true}", "{\"a\":null}", "{\"a\":1,\"a\":2}", "{\"a\":12345678901234567890}", "{\"a\":[1]}",
                 "{\"a\":\"x\"", "{\"a\":\"x\"}}", "{\"a\":-}", "{a:1}", "[]", "{\"a\":[\"x\",]}", "{\"a\":\"x\",}")) {
             assertThat(FlatJson.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))).as(json).isNull();
