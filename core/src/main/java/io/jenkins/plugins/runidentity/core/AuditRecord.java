@@ -20,9 +20,16 @@ public final class AuditRecord {
     private final Map<String, Object> content;
     private final String prev;
     private final String hash;
-    private final String line;
+    /** The line as text, made from {@link #bytes} when first asked for: replaying a log never needs it. */
+    private String line;
+    private final byte[] bytes;
 
     AuditRecord(long seq, Instant time, String type, Map<String, Object> content, String prev, String hash, String line) {
+        this(seq, time, type, content, prev, hash, line, null);
+    }
+
+    private AuditRecord(long seq, Instant time, String type, Map<String, Object> content, String prev, String hash, String line,
+                        byte[] bytes) {
         this.seq = seq;
         this.time = time;
         this.type = type;
@@ -30,6 +37,7 @@ public final class AuditRecord {
         this.prev = prev;
         this.hash = hash;
         this.line = line;
+        this.bytes = bytes;
     }
 
     /**
@@ -38,14 +46,26 @@ public final class AuditRecord {
      * @throws IllegalArgumentException describing what is wrong with the line
      */
     public static AuditRecord parse(String line) {
-        int at = line.length() - (AuditChain.HASH_MEMBER.length() + 64 + 2);
-        if (at < 0 || !line.startsWith(AuditChain.HASH_MEMBER, at) || !line.endsWith("\"}")) {
+        return parse(line.getBytes(StandardCharsets.UTF_8), line);
+    }
+
+    /**
+     * {@link #parse(String)} for a line as the log holds it (UTF-8, without its newline); the array becomes the
+     * record's and must not change afterwards.
+     */
+    public static AuditRecord parse(byte[] bytes) {
+        return parse(bytes, null);
+    }
+
+    private static AuditRecord parse(byte[] bytes, String text) {
+        // The line ends in ,"hash":"<64 hex>"} — all ASCII, so its byte and character offsets agree there.
+        int canonicalEnd = bytes.length - (AuditChain.HASH_MEMBER.length() + 64 + 2);
+        if (canonicalEnd < 0 || !endsWithHashMember(bytes, canonicalEnd)) {
             throw new IllegalArgumentException("not a sealed record (no trailing \"hash\" member)");
         }
-        String hash = line.substring(at + AuditChain.HASH_MEMBER.length(), at + AuditChain.HASH_MEMBER.length() + 64);
+        int hashAt = canonicalEnd + AuditChain.HASH_MEMBER.length();
+        String hash = new String(bytes, hashAt, 64, StandardCharsets.ISO_8859_1);
         // The canonical form is the line up to its hash member, closed: hash those bytes without building it.
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        int canonicalEnd = bytes.length - (AuditChain.HASH_MEMBER.length() + 64 + 2);
         if (!AuditChain.sha256Matches(bytes, canonicalEnd, canonicalEnd + AuditChain.HASH_MEMBER.length())) {
             throw new IllegalArgumentException("hash does not match the record's content (the record was changed)");
         }
@@ -56,7 +76,7 @@ public final class AuditRecord {
             json.remove("hash");
         } else {
             try {
-                json = JSONObjectUtils.parse(line.substring(0, at) + "}");
+                json = JSONObjectUtils.parse(new String(bytes, 0, canonicalEnd, StandardCharsets.UTF_8) + "}");
             } catch (ParseException e) {
                 throw new IllegalArgumentException("not valid JSON");
             }
@@ -71,8 +91,24 @@ public final class AuditRecord {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("time is not an ISO-8601 instant");
         }
-        return new AuditRecord((Long) seq, t, (String) type, json, (String) prev, hash, line);
+        return new AuditRecord((Long) seq, t, (String) type, json, (String) prev, hash, text, text == null ? bytes : null);
     }
+
+    private static boolean endsWithHashMember(byte[] bytes, int at) {
+        byte[] member = HASH_MEMBER_BYTES;
+        if (!java.util.Arrays.equals(bytes, at, at + member.length, member, 0, member.length)
+                || bytes[bytes.length - 2] != '"' || bytes[bytes.length - 1] != '}') {
+            return false;
+        }
+        for (int i = at + member.length; i < bytes.length - 2; i++) {
+            if (bytes[i] < 0) {
+                return false; // not ASCII where the hash belongs
+            }
+        }
+        return true;
+    }
+
+    private static final byte[] HASH_MEMBER_BYTES = AuditChain.HASH_MEMBER.getBytes(StandardCharsets.US_ASCII);
 
     public long seq() { return seq; }
     public Instant time() { return time; }
@@ -80,7 +116,14 @@ public final class AuditRecord {
     public String prev() { return prev; }
     public String hash() { return hash; }
     /** The line as stored, without its newline. */
-    public String line() { return line; }
+    public String line() {
+        String l = line;
+        if (l == null) {
+            l = new String(bytes, StandardCharsets.UTF_8);
+            line = l;
+        }
+        return l;
+    }
     /** Every member, including seq, time, event and prev. */
     public Map<String, Object> content() { return content; }
 
@@ -110,6 +153,6 @@ public final class AuditRecord {
 
     @Override
     public String toString() {
-        return line;
+        return line();
     }
 }

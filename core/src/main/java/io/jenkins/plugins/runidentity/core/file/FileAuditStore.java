@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -197,11 +198,14 @@ final class FileAuditStore implements AuditStore {
             }
             byte[] bytes = buf.array();
             int start = 0;
-            List<String> lines = new ArrayList<>();
-            List<Long> ends = new ArrayList<>();
+            List<byte[]> lines = new ArrayList<>();
+            long[] ends = new long[16];
             for (int i; (i = indexOfNewline(bytes, start, n)) >= 0; ) {
-                lines.add(line(partial, bytes, start, i));
-                ends.add(at + i + 1);
+                if (lines.size() == ends.length) {
+                    ends = Arrays.copyOf(ends, ends.length * 2);
+                }
+                ends[lines.size()] = at + i + 1;
+                lines.add(lineBytes(partial, bytes, start, i));
                 start = i + 1;
             }
             deliver(lines, ends);
@@ -226,6 +230,17 @@ final class FileAuditStore implements AuditStore {
         return -1;
     }
 
+    /** The bytes of the line ending at {@code end}: whatever of it an earlier chunk held, then {@code bytes[start, end)}. */
+    private static byte[] lineBytes(ByteArrayOutputStream partial, byte[] bytes, int start, int end) {
+        if (partial.size() == 0) {
+            return Arrays.copyOfRange(bytes, start, end);
+        }
+        partial.write(bytes, start, end - start);
+        byte[] line = partial.toByteArray();
+        partial.reset();
+        return line;
+    }
+
     /** The line ending at {@code end}: whatever of it an earlier chunk held, then {@code bytes[start, end)}. */
     private static String line(ByteArrayOutputStream partial, byte[] bytes, int start, int end) {
         if (partial.size() == 0) {
@@ -242,7 +257,7 @@ final class FileAuditStore implements AuditStore {
      * a line does not depend on the others, so a long run of lines (a replay on start) is parsed on every core
      * first; chaining and delivery stay in order, on this thread, and stop at the first bad line as before.
      */
-    private void deliver(List<String> lines, List<Long> ends) {
+    private void deliver(List<byte[]> lines, long[] ends) {
         int count = lines.size();
         Object[] parsed = new Object[count];
         if (count >= PARALLEL_PARSE_MIN) {
@@ -255,12 +270,12 @@ final class FileAuditStore implements AuditStore {
                 throw damaged(problem);
             }
             deliver((AuditRecord) p);
-            position = ends.get(k);
+            position = ends[k];
         }
     }
 
     /** The record a line holds, or (a String) what is wrong with it. */
-    private static Object parseOrProblem(String line) {
+    private static Object parseOrProblem(byte[] line) {
         try {
             return AuditRecord.parse(line);
         } catch (IllegalArgumentException e) {
