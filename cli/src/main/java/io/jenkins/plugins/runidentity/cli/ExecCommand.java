@@ -90,6 +90,9 @@ final class ExecCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
+    /** Where messages go when picocli did not build this command (see {@link #direct}). */
+    private java.io.PrintWriter directErr;
+
     private final Object lock = new Object();
     private volatile boolean aborted;
     private volatile boolean timedOut;
@@ -117,7 +120,7 @@ final class ExecCommand implements Callable<Integer> {
                 downstream = DownstreamAccess.obtain(engine, home, exchange, session, owner);
             } catch (ExchangeFailedException e) {
                 engine.closeSession(session.id(), CloseReason.EXCHANGE_FAILED);
-                spec.commandLine().getErr().println("run-identity exec: " + e.getMessage());
+                err().println("run-identity exec: " + e.getMessage());
                 return e.refused() ? RunIdentityCommand.USAGE : 1;
             }
         }
@@ -165,7 +168,7 @@ final class ExecCommand implements Callable<Integer> {
                 process = pb.start();
             } catch (IOException e) {
                 finish(engine, session, CloseReason.BLOCK_FAILED, tokenDir);
-                spec.commandLine().getErr().println("run-identity exec: cannot run " + command.get(0) + ": "
+                err().println("run-identity exec: cannot run " + command.get(0) + ": "
                         + String.valueOf(e.getMessage()).replaceFirst("^Cannot run program \"[^\"]*\"[^:]*: ", ""));
                 return 127;
             }
@@ -176,7 +179,7 @@ final class ExecCommand implements Callable<Integer> {
             int exit = process.waitFor();
             if (timedOut) {
                 finish(engine, session, CloseReason.TIMED_OUT, tokenDir);
-                spec.commandLine().getErr().println("run-identity exec: " + command.get(0) + " was stopped after the time limit of "
+                err().println("run-identity exec: " + command.get(0) + " was stopped after the time limit of "
                         + timeLimit.trim());
                 return TIMED_OUT_EXIT;
             }
@@ -259,6 +262,77 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
+    private java.io.PrintWriter err() {
+        return directErr != null ? directErr : spec.commandLine().getErr();
+    }
+
+    /** The options of exec that take a value, as picocli declares them above. */
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--issuer", "--template", "--job", "--audience",
+            "--scope", "--ttl", "--exchange", "--time-limit", "--home");
+
+    /**
+     * The command for a plain {@code [--home DIR] exec [OPTION VALUE | --refresh]... -- CMD [ARG...]}, read without
+     * picocli, or null for anything else (help, a repeated or unknown option, a value that looks like an option, no
+     * {@code --}), which picocli then reads as always. Building picocli's model of the whole command (reflection over
+     * every annotated class, most of them not archivable by CDS) was a third of an exec's start-up; this is the
+     * command line every run of a job uses.
+     */
+    static ExecCommand direct(String[] args, java.io.PrintWriter err) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        boolean refresh = false;
+        boolean seenExec = false;
+        int i = 0;
+        for (; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--")) {
+                break;
+            }
+            if (a.equals("exec") && !seenExec) {
+                seenExec = true;
+                continue;
+            }
+            if (a.equals("--refresh") && seenExec && !refresh) {
+                refresh = true;
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String name = eq > 0 ? a.substring(0, eq) : a;
+            if (!VALUED.contains(name) || values.containsKey(name) || (!seenExec && !name.equals("--home"))) {
+                return null;
+            }
+            String value;
+            if (eq > 0) {
+                value = a.substring(eq + 1);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                return null;
+            }
+            if (value.isEmpty() || value.startsWith("-")) {
+                return null;
+            }
+            values.put(name, value);
+        }
+        if (!seenExec || i + 1 >= args.length) {
+            return null;
+        }
+        ExecCommand c = new ExecCommand();
+        c.parent = new RunIdentityCommand();
+        c.parent.home = values.containsKey("--home") ? Path.of(values.get("--home")) : null;
+        c.issuer = values.get("--issuer");
+        c.template = values.getOrDefault("--template", "default");
+        c.job = values.get("--job");
+        c.audience = values.get("--audience");
+        c.scope = values.get("--scope");
+        c.ttl = values.get("--ttl");
+        c.exchange = values.get("--exchange");
+        c.timeLimit = values.get("--time-limit");
+        c.refresh = refresh;
+        c.command = List.of(java.util.Arrays.copyOfRange(args, i + 1, args.length));
+        c.directErr = err;
+        return c;
+    }
+
     /** The moment to replace a token: at 80 % of its lifetime. */
     static Instant refreshAt(IssuedToken t) {
         Duration life = Duration.between(t.issuedAt(), t.expiresAt());
@@ -282,10 +356,10 @@ final class ExecCommand implements Callable<Integer> {
                 writePrivate(tokenFile, fresh.token().revealSerialized());
                 scheduleRefresh(engine, sessionId, fresh.token(), tokenFile);
             } catch (RequestDeniedException e) {
-                spec.commandLine().getErr().println("run-identity exec: the token can no longer be refreshed: " + e.getMessage());
+                err().println("run-identity exec: the token can no longer be refreshed: " + e.getMessage());
             } catch (RuntimeException | IOException e) {
                 // A passing problem (state briefly unavailable): try again soon while the current token still lives.
-                spec.commandLine().getErr().println("run-identity exec: refreshing the token failed, retrying in 5s: " + e.getMessage());
+                err().println("run-identity exec: refreshing the token failed, retrying in 5s: " + e.getMessage());
                 if (Instant.now().plusSeconds(5).isBefore(current.expiresAt())) {
                     timer.schedule(() -> refreshOnce(engine, sessionId, current, tokenFile), 5, TimeUnit.SECONDS);
                 }
@@ -306,7 +380,7 @@ final class ExecCommand implements Callable<Integer> {
             if (d != null) {
                 DownstreamRevocation r = d.end();
                 if (r.status() == DownstreamRevocation.Status.FAILED) {
-                    spec.commandLine().getErr().println("run-identity exec: " + r.reason());
+                    err().println("run-identity exec: " + r.reason());
                 }
             }
             try {
@@ -315,7 +389,7 @@ final class ExecCommand implements Callable<Integer> {
                     Files.deleteIfExists(tokenDir);
                 }
             } catch (IOException e) {
-                spec.commandLine().getErr().println("run-identity exec: could not remove the token file in " + tokenDir);
+                err().println("run-identity exec: could not remove the token file in " + tokenDir);
             }
             engine.closeSession(session.id(), reason);
         }

@@ -34,6 +34,18 @@ public final class RunIdentityCommand {
 
     /** Runs the command line; returns the exit code. */
     static int run(String[] args, PrintWriter out, PrintWriter err) {
+        ExecCommand exec = ExecCommand.direct(args, err);
+        if (exec != null) {
+            try {
+                return exec.call();
+            } catch (Exception e) {
+                return exitCode(e, "run-identity exec", err);
+            }
+        }
+        return runWithPicocli(args, out, err);
+    }
+
+    private static int runWithPicocli(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new RunIdentityCommand());
         cli.setOut(out);
         cli.setErr(err);
@@ -42,21 +54,24 @@ public final class RunIdentityCommand {
             err.println(name + ": " + ex.getMessage() + " (see '" + name + " --help')");
             return USAGE;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parsed) -> {
-            String name = commandLine.getCommandSpec().qualifiedName();
-            if (ex instanceof UsageError || ex instanceof RequestDeniedException || ex instanceof ConfigurationException) {
-                err.println(name + ": " + ex.getMessage());
-                return USAGE;
-            }
-            if (ex instanceof RunIdentityException) {
-                err.println(name + ": " + ex.getMessage());
-                return 1;
-            }
-            err.println(name + ": unexpected " + ex.getClass().getSimpleName() + ": " + (ex.getMessage() == null ? "" : ex.getMessage()
-                    .lines().findFirst().orElse("")));
-            return 1;
-        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parsed) ->
+                exitCode(ex, commandLine.getCommandSpec().qualifiedName(), err));
         return cli.execute(args);
+    }
+
+    /** One line on stderr for a command that failed, and its exit code. */
+    private static int exitCode(Exception ex, String name, PrintWriter err) {
+        if (ex instanceof UsageError || ex instanceof RequestDeniedException || ex instanceof ConfigurationException) {
+            err.println(name + ": " + ex.getMessage());
+            return USAGE;
+        }
+        if (ex instanceof RunIdentityException) {
+            err.println(name + ": " + ex.getMessage());
+            return 1;
+        }
+        err.println(name + ": unexpected " + ex.getClass().getSimpleName() + ": " + (ex.getMessage() == null ? "" : ex.getMessage()
+                .lines().findFirst().orElse("")));
+        return 1;
     }
 
     static final class Version implements CommandLine.IVersionProvider {
