@@ -6,6 +6,7 @@
 #   mvn -B -q package -DskipTests && mvn -B -q -Pbench -pl bench -am package -DskipTests
 #   apt-get install -y wrk
 #   bench/http/run.sh            # DURATION=10 WARMUP=5 CONNECTIONS=16 WRK_THREADS=1 SERVE_THREADS=8 PORT=8471
+#                                # SERVE_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/serve.jfr,settings=profile'
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=$ROOT/cli/target/run-identity.jar
@@ -15,6 +16,7 @@ DURATION=${DURATION:-10}
 CONNECTIONS=${CONNECTIONS:-16}
 WRK_THREADS=${WRK_THREADS:-1}
 SERVE_THREADS=${SERVE_THREADS:-8}
+SERVE_JAVA_OPTS=${SERVE_JAVA_OPTS:-}   # e.g. a JFR recording of the server while it is measured
 mkdir -p "$ROOT/bench/target"
 WORK=$(mktemp -d "$ROOT/bench/target/http.XXXXXX")
 export RUN_IDENTITY_HOME="$WORK/state"
@@ -29,7 +31,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 java -jar "$JAR" init --issuer-url "$URL" > /dev/null
-java -jar "$JAR" serve --listen "127.0.0.1:$PORT" --threads "$SERVE_THREADS" > "$WORK/serve.log" 2>&1 &
+java $SERVE_JAVA_OPTS -jar "$JAR" serve --listen "127.0.0.1:$PORT" --threads "$SERVE_THREADS" > "$WORK/serve.log" 2>&1 &
 SERVE=$!
 i=0
 until curl -sf "$URL/jwks" > /dev/null; do

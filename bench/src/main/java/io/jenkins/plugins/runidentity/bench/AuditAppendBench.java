@@ -3,42 +3,28 @@ package io.jenkins.plugins.runidentity.bench;
 import io.jenkins.plugins.runidentity.core.AuditEvent;
 import io.jenkins.plugins.runidentity.core.AuditRecord;
 import io.jenkins.plugins.runidentity.core.file.FileStateStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Durable audit appends through the file store: each call seals one ~300-byte {@code minted}-shaped record onto
  * the chain and returns only after fdatasync. Callers that arrive together share one lock and one sync (group
  * commit), so throughput should grow with the number of waiting threads even on two cores.
  */
-@State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class AuditAppendBench {
-    private Path dir;
+public class AuditAppendBench extends BenchFixture {
     private FileStateStore store;
 
-    @Setup
-    public void setUp() {
-        dir = BenchSupport.tempDir("audit");
+    @Override
+    protected void prepare() {
         store = FileStateStore.open(dir, Clock.systemUTC());
         store.audit().poll();
     }
@@ -69,9 +55,8 @@ public class AuditAppendBench {
         return appendOne();
     }
 
-    @TearDown
-    public void tearDown() {
+    @Override
+    protected void release() {
         store.close();
-        BenchSupport.delete(dir);
     }
 }

@@ -18,39 +18,23 @@ import java.text.ParseException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The cryptographic floor: Nimbus alone signing and verifying a token with the engine's claims, with keys and
  * signer/verifier objects prepared once. "Verify" includes parsing the compact form, as any verifier must.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class CryptoFloorBench {
-    @Param({"RS256", "ES256"})
-    public String alg;
-
+public class CryptoFloorBench extends AlgorithmFixture {
     private JWSSigner signer;
     private JWSVerifier verifier;
     private JWTClaimsSet claims;
     private String token;
     private String kid;
 
-    @Setup
-    public void setUp() throws JOSEException {
+    @Override
+    protected void prepare() throws JOSEException {
         if (alg.equals("RS256")) {
             RSAKey key = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
             signer = new RSASSASigner(key);

@@ -2,56 +2,30 @@ package io.jenkins.plugins.runidentity.bench;
 
 import io.jenkins.plugins.runidentity.core.AuditEvent;
 import io.jenkins.plugins.runidentity.core.CloseReason;
-import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
+import io.jenkins.plugins.runidentity.core.Session;
 import io.jenkins.plugins.runidentity.core.VerifiedToken;
 import io.jenkins.plugins.runidentity.core.file.FileStateStore;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Introspection as the engine does it: catch up with the log, parse, check header, signature (key looked up in the
  * issuer's ring), issuer, times, and the revocation registry — here holding {@value #REVOKED} revoked tokens.
  * Compare with {@link CryptoFloorBench#rawVerify()}.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Fork(2)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 2)
-public class VerifyBench {
+public class VerifyBench extends EngineFixture {
     static final int REVOKED = 100_000;
 
-    @Param({"RS256", "ES256"})
-    public String alg;
-
-    private Path dir;
-    private RunIdentityEngine engine;
-    private String issuer;
     private String valid;
     private String revoked;
 
-    @Setup
-    public void setUp() {
-        dir = BenchSupport.tempDir("verify");
-        // Revocations written straight to the log, as earlier runs would have left them.
+    /** Revocations written straight to the log, as earlier runs would have left them. */
+    @Override
+    protected void beforeStart() {
         try (FileStateStore store = FileStateStore.open(dir, Clock.systemUTC())) {
             long exp = Instant.now().plusSeconds(3600).getEpochSecond();
             for (int batch = 0; batch < REVOKED / 1000; batch++) {
@@ -66,13 +40,15 @@ public class VerifyBench {
                 });
             }
         }
-        engine = BenchSupport.engine(dir);
-        issuer = BenchSupport.issuerId(alg);
-        valid = engine.openSession(BenchSupport.request(alg), BenchSupport.facts(), "bench").token().revealSerialized();
-        var closed = engine.openSession(BenchSupport.request(alg), BenchSupport.facts(), "bench");
+    }
+
+    @Override
+    protected void afterStart() {
+        valid = engine.openSession(request, facts, "bench").token().revealSerialized();
+        Session closed = engine.openSession(request, facts, "bench");
         engine.closeSession(closed.id(), CloseReason.BLOCK_COMPLETED);
         revoked = closed.token().revealSerialized();
-        if (engine.introspect(issuer, valid).isEmpty() || engine.introspect(issuer, revoked).isPresent()) {
+        if (engine.introspect(issuer(), valid).isEmpty() || engine.introspect(issuer(), revoked).isPresent()) {
             throw new IllegalStateException("set-up tokens are not what they should be");
         }
     }
@@ -80,18 +56,12 @@ public class VerifyBench {
     /** A valid token: every check runs, and the registry is consulted and says no. */
     @Benchmark
     public Optional<VerifiedToken> coreIntrospectValid() {
-        return engine.introspect(issuer, valid);
+        return engine.introspect(issuer(), valid);
     }
 
     /** A revoked token: every check runs, and the registry says yes. */
     @Benchmark
     public Optional<VerifiedToken> coreIntrospectRevoked() {
-        return engine.introspect(issuer, revoked);
-    }
-
-    @TearDown
-    public void tearDown() {
-        engine.close();
-        BenchSupport.delete(dir);
+        return engine.introspect(issuer(), revoked);
     }
 }
