@@ -14,4 +14,9 @@ public class RunIdentityException extends RuntimeException {
     public RunIdentityException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** For decisions rather than failures, which nobody debugs by their stack: {@code false} records none. */
+    protected RunIdentityException(String message, boolean withStackTrace) {
+        super(message, null, true, withStackTrace);
+    }
 }
