@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.jenkins.plugins.runidentity.core.EndpointRequest;
 import io.jenkins.plugins.runidentity.core.RunIdentityEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -17,7 +18,7 @@ import java.util.Arrays;
  * Not a JMH benchmark: CPU time next to wall time, in one thread and one minute, for what the JMH run compares
  * across minutes — so that on a shared, loaded machine it shows whether the engine or the machine adds the time.
  *
- * <pre>java -cp bench/target/benchmarks.jar io.jenkins.plugins.runidentity.bench.CpuBreakdown mint|verify|replay</pre>
+ * <pre>java -cp bench/target/benchmarks.jar io.jenkins.plugins.runidentity.bench.CpuBreakdown mint|verify|replay|endpoints</pre>
  * {@code replay} needs the log {@link ReplayBench} writes (run it once first).
  */
 public final class CpuBreakdown {
@@ -28,36 +29,73 @@ public final class CpuBreakdown {
             case "mint" -> mint();
             case "verify" -> verify();
             case "replay" -> replay();
-            default -> throw new IllegalArgumentException("mint, verify or replay");
+            case "endpoints" -> endpoints();
+            default -> throw new IllegalArgumentException("mint, verify, replay or endpoints");
         }
     }
 
-    /** Mint vs raw RS256 sign: CPU and wall per op, 400 of each per round, alternating. */
+    /**
+     * Mint against its floor in the same minute: one mint, one raw sign (Nimbus, same claims shape) and one raw
+     * 300-byte append + fdatasync in the same folder, interleaved op by op, so that all three see the same CPU and
+     * disk contention; medians of wall time per op, and CPU per op. The JMH run measures them minutes apart.
+     */
     static void mint() throws Exception {
         Path dir = BenchSupport.tempDir("cpu-mint");
-        try (RunIdentityEngine e = BenchSupport.engine(dir)) {
-            RSAKey key = new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
-            JWSSigner signer = new RSASSASigner(key);
-            JWTClaimsSet claims = BenchSupport.claims("RS256");
-            int n = 400;
-            for (int round = 0; round < 4; round++) {
-                long c0 = CPU.getCurrentThreadCpuTime(), u0 = CPU.getCurrentThreadUserTime(), t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    e.openSession(BenchSupport.request("RS256"), BenchSupport.facts(), "bench");
+        try (RunIdentityEngine e = BenchSupport.engine(dir);
+             java.nio.channels.FileChannel log = java.nio.channels.FileChannel.open(dir.resolve("raw.log"),
+                     java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            byte[] line = ("{\"seq\":1,\"event\":\"minted\",\"pad\":\"" + "x".repeat(300)).substring(0, 299).concat("\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            long[] position = {0};
+            for (String alg : new String[] {"RS256", "ES256"}) {
+                com.nimbusds.jose.jwk.JWK key = alg.equals("RS256") ? new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate()
+                        : new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyIDFromThumbprint(true).generate();
+                JWSSigner signer = alg.equals("RS256") ? new RSASSASigner(key.toRSAKey())
+                        : new com.nimbusds.jose.crypto.ECDSASigner(key.toECKey());
+                JWTClaimsSet claims = BenchSupport.claims(alg);
+                int n = 400;
+                for (int round = 0; round < 4; round++) {
+                    long[] mint = new long[n], sign = new long[n], append = new long[n];
+                    long mintCpu = 0, signCpu = 0;
+                    for (int i = 0; i < n; i++) {
+                        long c0 = CPU.getCurrentThreadCpuTime(), t0 = System.nanoTime();
+                        e.openSession(BenchSupport.request(alg), BenchSupport.facts(), "bench");
+                        long c1 = CPU.getCurrentThreadCpuTime(), t1 = System.nanoTime();
+                        SignedJWT jwt = new SignedJWT(BenchSupport.header(alg, key.getKeyID()), claims);
+                        jwt.sign(signer);
+                        jwt.serialize();
+                        long c2 = CPU.getCurrentThreadCpuTime(), t2 = System.nanoTime();
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(line);
+                        while (b.hasRemaining()) {
+                            position[0] += log.write(b, position[0]);
+                        }
+                        log.force(false);
+                        long t3 = System.nanoTime();
+                        mint[i] = t1 - t0;
+                        sign[i] = t2 - t1;
+                        append[i] = t3 - t2;
+                        mintCpu += c1 - c0;
+                        signCpu += c2 - c1;
+                    }
+                    Arrays.sort(mint);
+                    Arrays.sort(sign);
+                    Arrays.sort(append);
+                    long m = mint[n / 2] / 1000, sg = sign[n / 2] / 1000, ap = append[n / 2] / 1000;
+                    System.out.printf("%s median us: mint %d | raw sign %d | raw append+fdatasync %d | mint / (sign + append) %.2f"
+                                    + " | cpu/op us: mint %d, raw sign %d | load %s%n", alg, m, sg, ap, (double) m / (sg + ap),
+                            mintCpu / n / 1000, signCpu / n / 1000, load());
                 }
-                long c1 = CPU.getCurrentThreadCpuTime(), u1 = CPU.getCurrentThreadUserTime(), t1 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    SignedJWT jwt = new SignedJWT(BenchSupport.header("RS256", key.getKeyID()), claims);
-                    jwt.sign(signer);
-                    jwt.serialize();
-                }
-                long c2 = CPU.getCurrentThreadCpuTime(), u2 = CPU.getCurrentThreadUserTime(), t2 = System.nanoTime();
-                System.out.printf("mint: %d us cpu/op (%d user), %d us wall/op | raw sign: %d us cpu/op (%d user), %d us wall/op%n",
-                        (c1 - c0) / n / 1000, (u1 - u0) / n / 1000, (t1 - t0) / n / 1000, (c2 - c1) / n / 1000,
-                        (u2 - u1) / n / 1000, (t2 - t1) / n / 1000);
             }
         } finally {
             BenchSupport.delete(dir);
+        }
+    }
+
+    private static String load() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 
@@ -76,6 +114,37 @@ public final class CpuBreakdown {
         } finally {
             BenchSupport.delete(dir);
         }
+    }
+
+    /**
+     * What the HTTP benchmark's endpoints cost without HTTP: medians of {@code IssuerEndpoints.handle} for JWKS and for
+     * introspection of a valid and a revoked RS256 token, next to the engine's introspection alone and raw Nimbus.
+     */
+    static void endpoints() throws Exception {
+        Path dir = BenchSupport.tempDir("cpu-endpoints");
+        try (RunIdentityEngine e = BenchSupport.engine(dir)) {
+            String valid = e.openSession(BenchSupport.request("RS256"), BenchSupport.facts(), "bench").token().revealSerialized();
+            var closed = e.openSession(BenchSupport.request("RS256"), BenchSupport.facts(), "bench");
+            e.closeSession(closed.id(), io.jenkins.plugins.runidentity.core.CloseReason.BLOCK_COMPLETED);
+            String revoked = closed.token().revealSerialized();
+            RSASSAVerifier raw = new RSASSAVerifier(e.publishedKeys("rs").getKeys().get(0).toRSAKey());
+            var endpoints = e.endpoints();
+            String path = java.net.URI.create(BenchSupport.RS_URL).getPath();
+            for (int round = 0; round < 4; round++) {
+                System.out.printf("median us: jwks %d | introspect valid %d | introspect revoked %d | engine.introspect valid %d"
+                                + " | raw parse+verify %d%n",
+                        median(() -> endpoints.handle(new EndpointRequest("GET", path + "/jwks", null, null, new byte[0]))),
+                        median(() -> endpoints.handle(form(path, valid))), median(() -> endpoints.handle(form(path, revoked))),
+                        median(() -> e.introspect("rs", valid)), median(() -> SignedJWT.parse(valid).verify(raw)));
+            }
+        } finally {
+            BenchSupport.delete(dir);
+        }
+    }
+
+    private static EndpointRequest form(String path, String token) {
+        return new EndpointRequest("POST", path + "/introspect", null, "application/x-www-form-urlencoded",
+                ("token=" + token).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 
     /** Engine start over the 1,000,000-event log: wall and this thread's CPU. */
