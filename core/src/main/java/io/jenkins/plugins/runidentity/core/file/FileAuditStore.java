@@ -44,6 +44,12 @@ final class FileAuditStore implements AuditStore {
     private final ReentrantLock writer = new ReentrantLock();
     private final ReentrantLock jvmWide;
     private final Queue<Pending> queue = new ConcurrentLinkedQueue<>();
+    /** Who leads the next batch of appends; guards {@link #leading}. */
+    private final ReentrantLock leadership = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition batchWritten = leadership.newCondition();
+    private boolean leading;
+    private volatile Thread leader;
+    private final java.util.concurrent.atomic.AtomicLong syncs = new java.util.concurrent.atomic.AtomicLong();
 
     // Guarded by writer.
     private Consumer<AuditRecord> listener = r -> { };
@@ -84,22 +90,77 @@ final class FileAuditStore implements AuditStore {
         }
     }
 
+    /**
+     * Appends through group commit: one caller at a time leads, writing every queued append with one lock and one
+     * sync; the others wait until their own append is written (and return at once, without the writer lock) or
+     * until the leader is done, when one of them leads the next batch. Waiting for the writer lock instead, as this
+     * did before, kept a caller whose append was already durable waiting behind the next batch: two threads
+     * appending in a loop got one sync per append and the throughput of one thread (strace: 5,162 fdatasync for
+     * about 5,200 appends).
+     */
     @Override
     public List<AuditRecord> append(Supplier<List<AuditEvent>> events) {
         Pending mine = new Pending(events);
         queue.add(mine);
-        writer.lock();
-        try {
-            if (!mine.done) {
-                writeBatch();
+        if (leader == Thread.currentThread()) {
+            // An append from inside the batch this thread is writing (a supplier or listener that appends): as before,
+            // it is written by a nested batch under the (reentrant) writer lock.
+            writer.lock();
+            try {
+                if (!mine.done) {
+                    writeBatch();
+                }
+            } finally {
+                writer.unlock();
             }
-        } finally {
-            writer.unlock();
+        } else if (!awaitTurn(mine)) {
+            try {
+                writer.lock();
+                try {
+                    if (!mine.done) {
+                        writeBatch();
+                    }
+                } finally {
+                    writer.unlock();
+                }
+            } finally {
+                leadership.lock();
+                try {
+                    leading = false;
+                    leader = null;
+                    batchWritten.signalAll();
+                } finally {
+                    leadership.unlock();
+                }
+            }
         }
         if (mine.error != null) {
             throw mine.error;
         }
         return mine.records;
+    }
+
+    /** Waits until {@code mine} is written (true) or until this caller leads the next batch (false). */
+    private boolean awaitTurn(Pending mine) {
+        leadership.lock();
+        try {
+            while (!mine.done && leading) {
+                batchWritten.awaitUninterruptibly();
+            }
+            if (mine.done) {
+                return true;
+            }
+            leading = true;
+            leader = Thread.currentThread();
+            return false;
+        } finally {
+            leadership.unlock();
+        }
+    }
+
+    /** Number of times the log was forced (fdatasync) by appends; for tests of group commit. */
+    long syncs() {
+        return syncs.get();
     }
 
     /** Writes every queued append with one lock and one sync. Called with {@code writer} held. */
@@ -135,6 +196,7 @@ final class FileAuditStore implements AuditStore {
                         at += log.write(buf, at);
                     }
                     log.force(false);
+                    syncs.incrementAndGet();
                     position = at;
                     lineNo += lines;
                 }
