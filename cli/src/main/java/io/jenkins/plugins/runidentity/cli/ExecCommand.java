@@ -267,7 +267,7 @@ final class ExecCommand implements Callable<Integer> {
     }
 
     /** The options of exec that take a value, as picocli declares them above. */
-    private static final java.util.Set<String> VALUED = java.util.Set.of("--issuer", "--template", "--job", "--audience",
+    static final java.util.Set<String> VALUED = java.util.Set.of("--issuer", "--template", "--job", "--audience",
             "--scope", "--ttl", "--exchange", "--time-limit", "--home");
 
     /**

@@ -58,4 +58,48 @@ public class ExecDirectTest {
             assertThat(read(args.toArray(String[]::new))).as("%s", args).isNull();
         }
     }
+
+    /**
+     * The direct reader duplicates picocli's declaration of exec's options, so it must not drift from it: every
+     * option picocli knows is one the direct reader takes the same way (valued or a flag) or leaves to picocli, and
+     * both readers give the same command for the same plain command line.
+     */
+    @Test
+    public void agreesWithPicocliOnEveryOption() {
+        picocli.CommandLine root = new picocli.CommandLine(new RunIdentityCommand());
+        java.util.Set<String> valued = new java.util.TreeSet<>(), flags = new java.util.TreeSet<>();
+        for (picocli.CommandLine.Model.OptionSpec o : root.getSubcommands().get("exec").getCommandSpec().options()) {
+            if (o.usageHelp() || o.versionHelp()) {
+                continue;
+            }
+            (o.arity().max() == 0 ? flags : valued).add(o.longestName());
+        }
+        valued.add(root.getCommandSpec().findOption("--home").longestName());
+        assertThat(ExecCommand.VALUED).containsExactlyInAnyOrderElementsOf(valued);
+        assertThat(flags).containsExactly("--refresh");
+
+        String[][] lines = {
+            {"exec", "--", "true"},
+            {"--home", "/s", "exec", "--job", "a/b", "--ttl", "5m", "--refresh", "--time-limit", "1m", "--", "sh", "-c", "x"},
+            {"exec", "--issuer=corp", "--template", "t", "--audience", "vault", "--scope", "read", "--exchange", "kc", "--", "c"},
+        };
+        for (String[] line : lines) {
+            ExecCommand direct = read(line);
+            picocli.CommandLine cl = new picocli.CommandLine(new RunIdentityCommand());
+            picocli.CommandLine.ParseResult parsed = cl.parseArgs(line);
+            ExecCommand viaPicocli = (ExecCommand) parsed.subcommand().commandSpec().userObject();
+            RunIdentityCommand parent = (RunIdentityCommand) parsed.commandSpec().userObject();
+            assertThat(direct).as("%s", List.of(line)).isNotNull();
+            assertThat(direct.parent.home).isEqualTo(parent.home);
+            assertThat(List.of(direct.issuer == null ? "" : direct.issuer, direct.template, direct.job == null ? "" : direct.job,
+                    String.valueOf(direct.audience), String.valueOf(direct.scope), String.valueOf(direct.ttl),
+                    String.valueOf(direct.exchange), String.valueOf(direct.timeLimit), String.valueOf(direct.refresh)))
+                    .as("%s", List.of(line))
+                    .isEqualTo(List.of(viaPicocli.issuer == null ? "" : viaPicocli.issuer, viaPicocli.template,
+                            viaPicocli.job == null ? "" : viaPicocli.job, String.valueOf(viaPicocli.audience),
+                            String.valueOf(viaPicocli.scope), String.valueOf(viaPicocli.ttl), String.valueOf(viaPicocli.exchange),
+                            String.valueOf(viaPicocli.timeLimit), String.valueOf(viaPicocli.refresh)));
+            assertThat(direct.command).isEqualTo(viaPicocli.command);
+        }
+    }
 }
