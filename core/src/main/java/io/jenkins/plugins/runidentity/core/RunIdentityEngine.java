@@ -5,6 +5,9 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -321,7 +324,8 @@ public final class RunIdentityEngine implements Closeable {
                     .put("aud", g.audiences()).put("scope", String.join(" ", g.scope())).put("job", f.job())
                     .put("build", f.buildNumber()).put("run", f.runId()).put("iat", issued.getEpochSecond())
                     .put("exp", expires.getEpochSecond()).put("kid", jwt[0].getHeader().getKeyID()).put("owner", owner)
-                    .put("status_list", slot[0]).put("status_idx", slot[1]);
+                    .put("status_list", slot[0]).put("status_idx", slot[1])
+                    .put(SessionLedger.TOKEN_HASH, tokenHash(serialized));
             if (g.template().boundByRun() && f.deadline() != null) {
                 minted.put("deadline", f.deadline().getEpochSecond());
             }
@@ -446,23 +450,49 @@ public final class RunIdentityEngine implements Closeable {
         }
         sync();
         try {
-            return Optional.of(recorded(issuerId, v.verify(token)));
+            return Optional.of(recorded(issuerId, token, v.verify(token)));
         } catch (TokenRejectedException e) {
             return Optional.empty();
         }
     }
 
     /**
-     * The issuer vouches only for tokens its audit log records as minted and still open, with the same session and
-     * expiry: a token signed with a stolen key, or altered and re-signed, is not one of them.
+     * The issuer vouches only for tokens its audit log records as minted and still open, and only in the exact form it
+     * handed them out: the SHA-256 of the token must be the one its {@code minted} record holds. A token signed with a
+     * stolen key, altered and re-signed, or spelt differently with a still valid signature (an ES256 signature with
+     * {@code s} replaced by {@code n - s}) is not one of them. Records written before the hash was recorded fall back
+     * to comparing session and expiry.
      */
-    private VerifiedToken recorded(String issuerId, VerifiedToken t) {
+    private VerifiedToken recorded(String issuerId, String token, VerifiedToken t) {
         SessionLedger.OpenToken open = ledger.openToken(t.jti());
-        if (open == null || !issuerId.equals(open.issuer()) || !open.session().equals(t.claims().get(Claims.SESSION))
-                || open.expiresAt() != t.expiresAt().getEpochSecond()) {
+        if (open == null || !issuerId.equals(open.issuer())
+                || (open.tokenHash() != null ? !MessageDigest.isEqual(open.tokenHash(), sha256(token))
+                        : !open.session().equals(t.claims().get(Claims.SESSION)) || open.expiresAt() != t.expiresAt().getEpochSecond())) {
             throw new TokenRejectedException("the issuer has no record of minting this token, or it was altered since");
         }
         return t;
+    }
+
+    /** One SHA-256 per thread: looking the algorithm up costs more than hashing a token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    });
+
+    /** SHA-256 of a token's compact serialization (ASCII: a verified or minted token is base64url and dots). */
+    private static byte[] sha256(String token) {
+        return SHA256.get().digest(token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * SHA-256 of a token's compact serialization, base64url without padding: what a {@code minted} record keeps to
+     * recognise the token again. A hash of a 128-bit-random, signed token reveals nothing about it.
+     */
+    static String tokenHash(String token) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(token));
     }
 
     /**
@@ -484,7 +514,7 @@ public final class RunIdentityEngine implements Closeable {
                         + " is not configured here; configured issuers: "
                         + String.join(", ", c.config().issuers().stream().map(IssuerConfig::url).toList())));
         sync();
-        return recorded(issuer.id(), c.introspectionVerifiers().get(issuer.id()).verify(token));
+        return recorded(issuer.id(), token, c.introspectionVerifiers().get(issuer.id()).verify(token));
     }
 
     /** Revokes a valid token on its holder's request (RFC 7009). Invalid or unknown tokens are ignored. */

@@ -15,14 +15,18 @@ import java.util.Set;
  * order by the {@link AuditStore}. Never a second source of truth.
  */
 final class SessionLedger {
+    /** The {@code minted} record's member holding the SHA-256 (base64url) of the token exactly as it was handed out. */
+    static final String TOKEN_HASH = "token_sha256";
+
     /**
      * A minted token whose session has not revoked it.
      *
      * @param statusList its status list number (from 1), or -1 for tokens minted before status lists existed
      * @param statusIdx  its index in that list, or -1
+     * @param tokenHash  the SHA-256 of the token as minted, or null for tokens minted before it was recorded
      */
     record OpenToken(String jti, String session, String issuer, long expiresAt, String owner, String job, long build,
-                     long statusList, long statusIdx) {}
+                     long statusList, long statusIdx, byte[] tokenHash) {}
 
     /** One status list as the log says it is: which indices are invalid, and a number that changes when they do. */
     record StatusBits(BitSet invalid, long version) {}
@@ -48,7 +52,8 @@ final class SessionLedger {
         switch (r.type()) {
             case AuditEvent.MINTED -> {
                 OpenToken t = new OpenToken(r.string("jti"), r.string("session"), r.string("issuer"), r.number("exp"),
-                        r.string("owner"), r.string("job"), r.number("build"), r.number("status_list"), r.number("status_idx"));
+                        r.string("owner"), r.string("job"), r.number("build"), r.number("status_list"), r.number("status_idx"),
+                        hash(r.string(TOKEN_HASH)));
                 if (t.statusList() >= 1 && t.statusIdx() >= 0) {
                     nextStatusPosition.merge(t.issuer(), (t.statusList() - 1) * StatusList.CAPACITY + t.statusIdx() + 1, Math::max);
                 }
@@ -87,6 +92,19 @@ final class SessionLedger {
             }
             case AuditEvent.RUN_STARTED -> noteBuild(r.string("job"), r.number("build"));
             default -> { }
+        }
+    }
+
+    /** The recorded token hash, decoded once here rather than at every introspection; null if absent or unreadable. */
+    private static byte[] hash(String recorded) {
+        if (recorded == null) {
+            return null;
+        }
+        try {
+            byte[] h = java.util.Base64.getUrlDecoder().decode(recorded);
+            return h.length == 32 ? h : new byte[0]; // present but not a SHA-256: matches nothing
+        } catch (IllegalArgumentException e) {
+            return new byte[0];
         }
     }
 
