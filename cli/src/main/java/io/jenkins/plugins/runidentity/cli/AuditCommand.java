@@ -111,9 +111,9 @@ final class AuditCommand {
             return s.toString();
         }
 
-        /** One record, one line: nothing a job name holds may start another. */
+        /** One record, one line: nothing a job name holds may start another, drive the terminal or reorder the line. */
         private static String printable(String v) {
-            return v.replaceAll("[\\p{Cntrl}\\u2028\\u2029\\u0085]", "?");
+            return v.replaceAll("[\\p{Cc}\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]", "?");
         }
     }
 }

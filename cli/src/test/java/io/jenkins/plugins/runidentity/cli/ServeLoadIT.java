@@ -106,7 +106,8 @@ public class ServeLoadIT {
 
     @Test
     public void hostileJobNamesStayLiteralThroughTheCommand() throws Exception {
-        String job = "team/\"q\" \\ ${branch} $${job} \u00fc\ud83d\ude00\u2028\tend\nnext line";
+        // Line breaks, control and bidi characters are refused in job names (below); everything else stays literal.
+        String job = "team/\"q\" \\ ${branch} $${job} \u00fc\ud83d\ude00 end' next line";
         java.nio.file.Path saved = tmp.newFolder().toPath().resolve("token");
         Cli.Result r = cli.run("exec", "--job", job, "--", "sh", "-c", "cp \"$RUN_IDENTITY_TOKEN_FILE\" '" + saved + "'");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -123,6 +124,21 @@ public class ServeLoadIT {
         assertThat(command("audit", "show", "--job", job).out().lines().count()).as("one line per record for people too").isEqualTo(3);
         assertThat(command("audit", "verify").exit()).isZero();
         SecretScan.of(cli.home).tokens(List.of(token)).text("command output", cli.transcript.toString()).assertClean();
+    }
+
+    @Test
+    public void jobNamesThatReadOrDisplayAsAnotherJobAreRefusedInOneLine() throws Exception {
+        for (String job : new String[] {"payments/../prod", "payments//x", "payments/", "team/x\u202eevil\nnext line"}) {
+            Cli.Result r = cli.run("exec", "--job", job, "--", "true");
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().lines()).as(r.err()).hasSize(1);
+            assertThat(r.err()).contains("the job name").doesNotContain("\u202e");
+        }
+        assertThat(command("audit", "show", "--event", "minted").out()).isEmpty();
+        String shown = command("audit", "show", "--event", "denied").out() + command("audit", "show", "--json", "--event", "denied").out();
+        assertThat(shown.lines()).hasSize(8);
+        assertThat(shown).doesNotContain("\u202e");
+        assertThat(command("audit", "verify").exit()).isZero();
     }
 
     /** The command's own code, in this JVM: for the commands that need no process of their own. */

@@ -34,7 +34,7 @@ public final class AuditChain {
             content.put(k, v);
         });
         content.put("prev", prev);
-        String canonical = escapeUnpairedSurrogates(JSONObjectUtils.toJSONString(content));
+        String canonical = escapeForTheLog(JSONObjectUtils.toJSONString(content));
         String hash = sha256(canonical);
         String line = canonical.substring(0, canonical.length() - 1) + HASH_MEMBER + hash + "\"}";
         return new AuditRecord(seq, event.time(), event.type(), content, prev, hash, line);
@@ -121,10 +121,12 @@ public final class AuditChain {
 
     /**
      * The JSON writer leaves an unpaired surrogate as it is, and UTF-8 cannot carry one: written to the file it would
-     * become '?' and the record would no longer match its hash. As a JSON escape it reads back exactly.
+     * become '?' and the record would no longer match its hash. As a JSON escape it reads back exactly. Bidi controls
+     * and C1 control characters are written as escapes too, so that a line shown as it is (`audit show --json`, a
+     * pager, a SIEM) never displays in another order than it reads, nor drives a terminal.
      */
-    private static String escapeUnpairedSurrogates(String json) {
-        if (UserText.isWellFormed(json)) {
+    private static String escapeForTheLog(String json) {
+        if (!needsEscape(json)) {
             return json;
         }
         StringBuilder out = new StringBuilder(json.length() + 16);
@@ -132,13 +134,23 @@ public final class AuditChain {
             char c = json.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
                 out.append(c).append(json.charAt(++i));
-            } else if (Character.isSurrogate(c)) {
+            } else if (Character.isSurrogate(c) || UserText.isBidiControl(c) || (c >= 0x7f && c <= 0x9f)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
             }
         }
         return out.toString();
+    }
+
+    private static boolean needsEscape(String json) {
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= 0x7f && (c <= 0x9f || Character.isSurrogate(c) || UserText.isBidiControl(c))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {

@@ -35,6 +35,10 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
         if (job == null || job.isBlank()) {
             throw new IllegalArgumentException("a run needs its job's full name");
         }
+        String problem = jobNameProblem(job);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
         if (buildNumber < 1) {
             throw new IllegalArgumentException("build number must be 1 or more, got " + buildNumber);
         }
@@ -53,6 +57,47 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
                         + " is not valid Unicode text (it has an unpaired surrogate)");
             }
         }
+    }
+
+    /**
+     * Why {@code job} cannot be a job's full name, in one line, or null if it can. A full name is segments separated
+     * by single slashes, as Jenkins writes them: no empty or blank segment, no leading or trailing slash, no {@code .}
+     * or {@code ..} segment (which would let {@code payments/../prod} pass {@code allowedJobs: [payments/**]} and read
+     * as another job), no control character or line break, no Unicode bidi control (which makes a name display as
+     * another), and no {@code #} (which separates the job from the build number in a run id). Jenkins' own names never
+     * hold any of these; the command takes the name from its caller, so it is checked here, for every adapter.
+     */
+    public static String jobNameProblem(String job) {
+        if (job == null || job.isBlank()) {
+            return "a run needs its job's full name";
+        }
+        String why = null;
+        if (job.startsWith("/") || job.endsWith("/")) {
+            why = "starts or ends with '/'";
+        } else {
+            for (int i = 0; i < job.length() && why == null; i++) {
+                char c = job.charAt(i);
+                if (Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029') {
+                    why = "has a control character or line break";
+                } else if (UserText.isBidiControl(c)) {
+                    why = "has a Unicode bidi control character";
+                } else if (c == '#') {
+                    why = "has a '#', which separates the job from the build number in a run id";
+                }
+            }
+            for (String segment : job.split("/", -1)) {
+                if (why != null) {
+                    break;
+                }
+                if (segment.isBlank()) {
+                    why = "has an empty segment";
+                } else if (segment.equals(".") || segment.equals("..")) {
+                    why = "has a '" + segment + "' segment";
+                }
+            }
+        }
+        return why == null ? null : "the job name " + UserText.quote(job) + " " + why + "; a job's full name is"
+                + " non-empty segments separated by single '/', without '.' or '..' segments, '#', control or bidi characters";
     }
 
     /** Facts of a run whose deadline is unknown. */

@@ -168,7 +168,12 @@ public final class RunIdentityEngine implements Closeable {
      */
     public RunFacts startRun(String job, String owner, UnaryOperator<RunFacts.Builder> details) {
         long[] number = new long[1];
-        RunFacts.builder(job, 1); // validates the job name before anything is written
+        String badName = RunFacts.jobNameProblem(job); // before anything but the refusal is written
+        if (badName != null) {
+            store.audit().append(() -> List.of(AuditEvent.of(AuditEvent.DENIED, now()).put("job", job).put("owner", owner)
+                    .put("reason", badName).build()));
+            throw new RequestDeniedException(badName);
+        }
         store.audit().append(() -> {
             number[0] = ledger.nextBuildNumber(job);
             return List.of(AuditEvent.of(AuditEvent.RUN_STARTED, now()).put("job", job).put("build", number[0])

@@ -1,15 +1,18 @@
 package io.jenkins.plugins.runidentity.core;
 
 /**
- * Quotes user-supplied text for an error message: bounded in length, control characters escaped, so that a
- * hostile value cannot forge extra lines in a log or a console.
+ * Quotes user-supplied text for an error message: bounded in length, control and bidi characters escaped, so that a
+ * hostile value cannot forge extra lines in a log or a console, or make it display in another order.
  */
 public final class UserText {
     private static final int MAX = 80;
 
     private UserText() {}
 
-    /** {@code 'value'} with control characters and unpaired surrogates escaped, and long values cut between characters. */
+    /**
+     * {@code 'value'} with control characters (C0, DEL, C1), line separators, bidi controls and unpaired surrogates
+     * escaped, and long values cut between characters.
+     */
     public static String quote(String value) {
         if (value == null) {
             return "(none)";
@@ -24,7 +27,8 @@ public final class UserText {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
                 out.append(c).append(value.charAt(++i)); // a pair is one character: never cut between its halves
-            } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || Character.isSurrogate(c)) {
+            } else if (Character.getType(c) == Character.CONTROL || c == '\u2028' || c == '\u2029'
+                    || Character.isSurrogate(c) || isBidiControl(c)) {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);
@@ -32,6 +36,15 @@ public final class UserText {
             shown++;
         }
         return out.append('\'').toString();
+    }
+
+    /**
+     * Whether {@code c} is one of Unicode's bidi controls (the Bidi_Control property: ALM, LRM, RLM, the embeddings and
+     * overrides U+202A–U+202E, the isolates U+2066–U+2069), which make text display in another order than it reads.
+     */
+    public static boolean isBidiControl(char c) {
+        return c == '\u061c' || c == '\u200e' || c == '\u200f' || (c >= '\u202a' && c <= '\u202e')
+                || (c >= '\u2066' && c <= '\u2069');
     }
 
     /** Whether {@code value} is valid Unicode text: no unpaired surrogate, which no encoding can carry. */

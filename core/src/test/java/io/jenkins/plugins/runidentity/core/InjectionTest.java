@@ -39,28 +39,31 @@ public class InjectionTest extends EngineFixture {
     @Test
     public void hostileFactsStayLiteralInClaimsAndAudit() throws Exception {
         int n = 0;
+        List<String> jobs = new java.util.ArrayList<>();
         for (String v : HOSTILE) {
             n++;
-            RunFacts facts = RunFacts.builder(v, n).branch(v).node(v).cause(v).buildUrl(v).controller(v).build();
+            String job = jobFor(v, n);
+            jobs.add(job);
+            RunFacts facts = RunFacts.builder(job, n).branch(v).node(v).cause(v).buildUrl(v).controller(v).build();
             Session s = engine.openSession(MintRequest.of(null, "echo"), facts, v);
             String token = s.token().revealSerialized();
             // Decode by hand: the payload must be valid JSON that gives back every value exactly.
             String payload = new String(new Base64URL(token.split("\\.")[1]).decode(), StandardCharsets.UTF_8);
             Map<String, Object> claims = JSONObjectUtils.parse(payload);
             String what = "value #" + n;
-            assertThat(claims.get("job")).as(what).isEqualTo(v);
+            assertThat(claims.get("job")).as(what).isEqualTo(job);
             assertThat(claims.get("branch")).as(what).isEqualTo(v);
-            assertThat(claims.get("sub")).as(what).isEqualTo("job:" + v + ":branch:" + v);
+            assertThat(claims.get("sub")).as(what).isEqualTo("job:" + job + ":branch:" + v);
             assertThat(claims.get("node_seen")).as(what).isEqualTo(v + "|${node}|" + v);
             assertThat(claims.get("fixed")).as(what).isEqualTo("\"quoted\" \\ \u00e9 \u2028 ${literally}");
             assertThat(claims.get("build_url")).as(what).isEqualTo(v);
             assertThat(engine.introspect("corp", token)).as(what).isPresent();
-            assertThat(JWSObject.parse(token).getPayload().toJSONObject().get("job")).as(what).isEqualTo(v);
-            assertThat(engine.identitiesOf(v, n)).as(what).hasSize(1);
+            assertThat(JWSObject.parse(token).getPayload().toJSONObject().get("branch")).as(what).isEqualTo(v);
+            assertThat(engine.identitiesOf(job, n)).as(what).hasSize(1);
             engine.closeSession(s.id(), CloseReason.BLOCK_COMPLETED);
         }
         assertAuditIntact();
-        assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).extracting(r -> r.string("job")).containsExactly(HOSTILE);
+        assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).extracting(r -> r.string("job")).containsExactlyElementsOf(jobs);
         assertThat(engine.auditRecords(r -> "minted".equals(r.type()))).extracting(r -> r.string("owner")).containsExactly(HOSTILE);
     }
 
@@ -69,7 +72,7 @@ public class InjectionTest extends EngineFixture {
         int n = 0;
         for (String v : HOSTILE) {
             n++;
-            RunFacts facts = RunFacts.builder(v, n).branch(v).build();
+            RunFacts facts = RunFacts.builder(jobFor(v, n), n).branch(v).build();
             MintRequest[] requests = {MintRequest.of(v, "echo"), MintRequest.of(null, v), MintRequest.of(null, "strict"),
                 MintRequest.of(null, "echo").withAudience(v), MintRequest.of(null, "echo").withTtl(v), MintRequest.of(null, "echo").withScope(v)};
             for (MintRequest r : requests) {
@@ -123,6 +126,20 @@ public class InjectionTest extends EngineFixture {
                 .satisfies(e -> assertThat(isWellFormed(e.getMessage())).as("the message is valid Unicode").isTrue());
         assertThat(isWellFormed(UserText.quote(job))).isTrue();
         assertAuditIntact();
+    }
+
+    /**
+     * The hostile value itself where it is a possible job name; otherwise one that differs from it only by what job
+     * names may not hold (control and bidi characters, '#', empty, '.' and '..' segments: see {@link JobNameTest}).
+     */
+    static String jobFor(String v, int n) {
+        if (RunFacts.jobNameProblem(v) == null) {
+            return v;
+        }
+        String job = "hostile" + n + "/" + v.replaceAll("[\\p{Cc}\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069#]", "_")
+                .replaceAll("(^|/)\\.\\.?(?=/|$)", "$1_").replaceAll("/+", "/").replaceAll("/$", "_");
+        assertThat(RunFacts.jobNameProblem(job)).as(job).isNull();
+        return job;
     }
 
     private void assertAuditIntact() throws Exception {
