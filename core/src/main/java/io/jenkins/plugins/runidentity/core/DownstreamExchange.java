@@ -70,8 +70,13 @@ public final class DownstreamExchange {
         try {
             Map<String, String> form = new LinkedHashMap<>();
             Map<String, String> headers = new LinkedHashMap<>();
+            Secrets known = new Secrets();
+            if (run.token() != null) {
+                known.add(run.token().revealSerialized());
+            }
             DownstreamHttp.Response r;
             try (ClientAssertion a = mintAssertion(p, run, owner)) {
+                known.add(a.revealSerialized());
                 if (p.grant() == ExchangeGrant.CLIENT_CREDENTIALS) {
                     form.put("grant_type", "client_credentials");
                     asClientAssertion(p, a, form);
@@ -80,13 +85,13 @@ public final class DownstreamExchange {
                     form.put("subject_token", a.revealSerialized());
                     form.put("subject_token_type", JWT_TOKEN_TYPE);
                     form.put("requested_token_type", ACCESS_TOKEN_TYPE);
-                    withClientSecret(p, form, headers);
+                    withClientSecret(p, form, headers, known);
                 }
                 putIfSet(form, "scope", p.scope());
                 putIfSet(form, "audience", p.audience());
-                r = post("exchange '" + p.id() + "'", p.tokenEndpoint(), form, headers);
+                r = post("exchange '" + p.id() + "'", p.tokenEndpoint(), form, headers, known);
                 if (r.status() != 200) {
-                    throw refusal("exchange '" + p.id() + "' failed", p.tokenEndpoint(), r, a);
+                    throw refusal("exchange '" + p.id() + "' failed", p.tokenEndpoint(), r, a, known);
                 }
             }
             DownstreamToken token = parseToken(p, run, r);
@@ -117,7 +122,9 @@ public final class DownstreamExchange {
         }
         String failure = null;
         for (Map.Entry<String, String> t : hints.entrySet()) {
-            String reason = revokeOne(p, run, owner, t.getValue(), t.getKey());
+            Secrets known = new Secrets();
+            hints.values().forEach(known::add); // a downstream may echo either token, whichever is being revoked
+            String reason = revokeOne(p, run, owner, t.getValue(), t.getKey(), known);
             AuditEvent.Builder e = runEvent(reason == null ? AuditEvent.DOWNSTREAM_REVOKED : AuditEvent.DOWNSTREAM_REVOKE_FAILED,
                     p, p.revocationEndpoint(), run).put("token_type_hint", t.getKey()).put("reason", reason);
             engine.record(e.build());
@@ -126,7 +133,7 @@ public final class DownstreamExchange {
         return failure == null ? DownstreamRevocation.revoked() : DownstreamRevocation.failed(failure);
     }
 
-    private String revokeOne(ExchangeProfile p, Session run, String owner, String token, String hint) {
+    private String revokeOne(ExchangeProfile p, Session run, String owner, String token, String hint, Secrets known) {
         try {
             Map<String, String> form = new LinkedHashMap<>();
             Map<String, String> headers = new LinkedHashMap<>();
@@ -135,23 +142,24 @@ public final class DownstreamExchange {
             String what = "revoking the downstream " + hint.replace('_', ' ') + " of exchange '" + p.id() + "'";
             if (p.grant() == ExchangeGrant.CLIENT_CREDENTIALS) {
                 try (ClientAssertion a = mintAssertion(p, run, owner)) {
+                    known.add(a.revealSerialized());
                     asClientAssertion(p, a, form);
-                    return revocationAnswer(what, p, post(what, p.revocationEndpoint(), form, headers), a);
+                    return revocationAnswer(what, p, post(what, p.revocationEndpoint(), form, headers, known), a, known);
                 }
             }
-            withClientSecret(p, form, headers);
-            return revocationAnswer(what, p, post(what, p.revocationEndpoint(), form, headers), null);
+            withClientSecret(p, form, headers, known);
+            return revocationAnswer(what, p, post(what, p.revocationEndpoint(), form, headers, known), null, known);
         } catch (ExchangeFailedException e) {
             return e.getMessage();
         }
     }
 
     /** RFC 7009: 200 means revoked — unless the body carries an error, as Keycloak's does for tokens it cannot read. */
-    private String revocationAnswer(String what, ExchangeProfile p, DownstreamHttp.Response r, ClientAssertion a) {
+    private String revocationAnswer(String what, ExchangeProfile p, DownstreamHttp.Response r, ClientAssertion a, Secrets known) {
         if (r.status() == 200 && errorOf(r) == null) {
             return null;
         }
-        return refusal(what + " failed", p.revocationEndpoint(), r, a).getMessage();
+        return refusal(what + " failed", p.revocationEndpoint(), r, a, known).getMessage();
     }
 
     /**
@@ -217,17 +225,21 @@ public final class DownstreamExchange {
         putIfSet(form, "client_id", p.clientId());
     }
 
-    private void withClientSecret(ExchangeProfile p, Map<String, String> form, Map<String, String> headers) {
+    private void withClientSecret(ExchangeProfile p, Map<String, String> form, Map<String, String> headers, Secrets known) {
         if (p.clientSecret() == null) {
             putIfSet(form, "client_id", p.clientId());
             return;
         }
         String secret = secrets.reveal(p.clientSecret());
         String pair = formEncode(p.clientId()) + ":" + formEncode(secret);
-        headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+        String basic = Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+        known.add(secret);
+        known.add(basic);
+        headers.put("Authorization", "Basic " + basic);
     }
 
-    private DownstreamHttp.Response post(String what, String endpoint, Map<String, String> form, Map<String, String> headers) {
+    private DownstreamHttp.Response post(String what, String endpoint, Map<String, String> form, Map<String, String> headers,
+                                         Secrets known) {
         String body = form.entrySet().stream().map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
                 .collect(Collectors.joining("&"));
         Map<String, String> h = new LinkedHashMap<>(headers);
@@ -236,7 +248,8 @@ public final class DownstreamExchange {
         try {
             return http.send(new DownstreamHttp.Request("POST", URI.create(endpoint), h, body.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
-            throw new ExchangeFailedException(what + ": no usable answer from " + endpoint + ": " + oneLine(e.getMessage()), false);
+            throw new ExchangeFailedException(what + ": no usable answer from " + endpoint + ": "
+                    + oneLine(e.getMessage() == null ? null : known.redact(e.getMessage())), false);
         }
     }
 
@@ -257,14 +270,18 @@ public final class DownstreamExchange {
                 access, refresh);
     }
 
-    /** Explains a downstream's refusal in one line: status, error, description (quoted), and what we presented. */
-    private ExchangeFailedException refusal(String what, String endpoint, DownstreamHttp.Response r, ClientAssertion a) {
+    /**
+     * Explains a downstream's refusal in one line: status, error, description (quoted, every secret of this call and
+     * anything shaped like a JWT removed), and what we presented.
+     */
+    private ExchangeFailedException refusal(String what, String endpoint, DownstreamHttp.Response r, ClientAssertion a,
+                                            Secrets known) {
         String[] error = errorOf(r);
         StringBuilder m = new StringBuilder(what).append(": ").append(endpoint).append(" answered ").append(r.status());
         if (error != null) {
-            m.append(' ').append(UserText.quote(error[0]));
+            m.append(' ').append(UserText.quote(known.redact(error[0])));
             if (error[1] != null) {
-                m.append(": ").append(UserText.quote(JWT_LIKE.matcher(error[1]).replaceAll("[token removed]")));
+                m.append(": ").append(UserText.quote(known.redact(error[1])));
             }
         }
         if (a != null) {
@@ -313,6 +330,62 @@ public final class DownstreamExchange {
 
     private static String formEncode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The secrets one call to a downstream involves — the tokens it sent or received, the client assertion, the client
+     * secret and the header made of it — so that none of them is repeated from text the downstream wrote (an error or
+     * its description that echoes what it was sent) into an audit record, an exception or a console. An echo is removed
+     * whole, form-encoded, or in part: any run of {@value #WINDOW} or more characters of a secret; then anything
+     * shaped like a JWT is removed too, whoever's it is.
+     */
+    static final class Secrets {
+        /** Shorter pieces of a secret are too common to tell apart from ordinary text, and reveal little. */
+        static final int WINDOW = 12;
+        /** Text this short cannot be a secret worth the name, and removing it would garble every message. */
+        static final int SHORTEST = 4;
+        /** Downstream text beyond this is not read: a message shows far less. */
+        private static final int MAX_TEXT = 2048;
+        private final java.util.List<String> whole = new java.util.ArrayList<>();
+        private final java.util.Set<String> pieces = new java.util.HashSet<>();
+
+        void add(String secret) {
+            if (secret == null || secret.length() < SHORTEST) {
+                return;
+            }
+            for (String form : new String[] {secret, formEncode(secret)}) {
+                whole.add(form);
+                for (int i = 0; i + WINDOW <= form.length(); i++) {
+                    pieces.add(form.substring(i, i + WINDOW));
+                }
+            }
+        }
+
+        String redact(String text) {
+            if (text.length() > MAX_TEXT) {
+                text = text.substring(0, MAX_TEXT);
+            }
+            boolean[] cut = new boolean[text.length()];
+            for (String w : whole) {
+                for (int at = text.indexOf(w); at >= 0; at = text.indexOf(w, at + 1)) {
+                    java.util.Arrays.fill(cut, at, at + w.length(), true);
+                }
+            }
+            for (int i = 0; i + WINDOW <= text.length(); i++) {
+                if (pieces.contains(text.substring(i, i + WINDOW))) {
+                    java.util.Arrays.fill(cut, i, i + WINDOW, true);
+                }
+            }
+            StringBuilder out = new StringBuilder(text.length());
+            for (int i = 0; i < text.length(); i++) {
+                if (!cut[i]) {
+                    out.append(text.charAt(i));
+                } else if (i == 0 || !cut[i - 1]) {
+                    out.append("[secret removed]");
+                }
+            }
+            return JWT_LIKE.matcher(out).replaceAll("[token removed]");
+        }
     }
 
     private static String oneLine(String s) {

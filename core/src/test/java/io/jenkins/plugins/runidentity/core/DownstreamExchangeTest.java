@@ -260,6 +260,65 @@ public class DownstreamExchangeTest {
     }
 
     @Test
+    public void secretsADownstreamEchoesAreRemovedWhateverTheirShape() throws Exception {
+        // Opaque (not JWT-shaped) tokens with characters that form encoding changes.
+        String access = "opaque+AT/" + "Qw3rTy8uIo1pAsDfGh2jKlZxCvBn4mM5".repeat(2) + "==";
+        String refresh = "RT~" + "9zYxWvUtSr7qPoNm6lKjIhGf5eDcBa0Z".repeat(2) + ".rt";
+        answer(200, DISCOVERY);
+        answer(200, "{\"access_token\":\"" + access + "\",\"refresh_token\":\"" + refresh + "\",\"token_type\":\"Bearer\"}");
+        DownstreamToken t = exchange.exchange("sso", run, "test");
+        String both = access + " " + refresh;
+        String echoes = "cannot revoke " + both + " (sent: token=" + java.net.URLEncoder.encode(access, StandardCharsets.UTF_8)
+                + ") starting " + refresh.substring(3, 23);
+        answer(400, json("invalid_token " + refresh, echoes));
+        answer(400, json(access, echoes));
+        DownstreamRevocation outcome = exchange.revoke(t, run, "test");
+        assertThat(outcome.status()).isEqualTo(DownstreamRevocation.Status.FAILED);
+        assertThat(outcome.reason()).startsWith("revoking the downstream access token of exchange 'sso' failed: " + REVOKE_URL
+                + " answered 400 'invalid_token [secret removed]': 'cannot revoke [secret removed] [secret removed] (sent: token=");
+        String shown = outcome.reason() + "\n" + audit();
+        assertThat(audit()).contains("downstream-revoke-failed {profile=sso").contains("[secret removed]");
+        assertNoPieceOf(shown, access, refresh);
+
+        // The client secret, the Basic header made of it and the assertion (or a piece of it that is not JWT-shaped).
+        String[] assertion = new String[1];
+        exchange = new DownstreamExchange(engine, request -> {
+            if (request.method().equals("GET")) {
+                return new DownstreamHttp.Response(200, "application/json", DISCOVERY.getBytes(StandardCharsets.UTF_8));
+            }
+            String subject = form(request).get("subject_token");
+            assertion[0] = subject;
+            String basic = request.headers().get("Authorization");
+            String echo = "client s3cr:t with " + basic + " presented " + subject.substring(subject.lastIndexOf('.') + 1)
+                    + " in " + subject;
+            return new DownstreamHttp.Response(401, "application/json", json("bad s3cr:t", echo).getBytes(StandardCharsets.UTF_8));
+        }, name -> "s3cr:t", clock);
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> exchange.exchange("te", run, "test"));
+        assertThat(refused).isInstanceOf(ExchangeFailedException.class).hasMessageContaining("answered 401 'bad [secret removed]'");
+        shown = refused.getMessage() + "\n" + audit();
+        assertThat(shown).doesNotContain("s3cr:t").doesNotContain("s3cr%3At").doesNotContain("Basic Y2k");
+        assertNoPieceOf(shown, assertion[0], Base64.getEncoder().encodeToString("ci+app:s3cr%3At".getBytes(StandardCharsets.UTF_8)),
+                run.token().revealSerialized());
+    }
+
+    private static String json(String error, String description) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return com.nimbusds.jose.util.JSONObjectUtils.toJSONString(body);
+    }
+
+    /** No run of {@value DownstreamExchange.Secrets#WINDOW} characters of any secret shows. */
+    private static void assertNoPieceOf(String shown, String... secrets) {
+        for (String secret : secrets) {
+            for (int i = 0; i + DownstreamExchange.Secrets.WINDOW <= secret.length(); i++) {
+                String piece = secret.substring(i, i + DownstreamExchange.Secrets.WINDOW);
+                assertThat(shown).as("a piece of a secret").doesNotContain(piece);
+            }
+        }
+    }
+
+    @Test
     public void discoveryAndPolicyProblemsAreRefusedBeforeAnythingIsSent() {
         answer(200, DISCOVERY);
         assertThatThrownBy(() -> exchange.exchange("elsewhere", run, "test")).isInstanceOf(ExchangeFailedException.class)
