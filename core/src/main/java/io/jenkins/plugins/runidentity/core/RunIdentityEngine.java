@@ -165,6 +165,9 @@ public final class RunIdentityEngine implements Closeable {
      * Records the start of the next run of {@code job} and returns its facts. For callers that number runs
      * themselves (the command); Jenkins numbers its own builds. Safe across processes: no two calls get the same
      * number.
+     *
+     * @throws RequestDeniedException after recording a {@code denied} event, if {@code job} is not a possible job
+     *                                name (see {@link RunFacts#jobNameProblem})
      */
     public RunFacts startRun(String job, String owner, UnaryOperator<RunFacts.Builder> details) {
         long[] number = new long[1];

@@ -95,7 +95,10 @@ final class SessionLedger {
         }
     }
 
-    /** The recorded token hash, decoded once here rather than at every introspection; null if absent or unreadable. */
+    /**
+     * The recorded token hash, decoded once here rather than at every introspection: null if the record has none (it
+     * predates the member), empty — matching no token — if it is not a base64url SHA-256.
+     */
     private static byte[] hash(String recorded) {
         if (recorded == null) {
             return null;
