@@ -160,7 +160,7 @@ final class FlatJson {
     /** Member names the engine writes, so that reading one neither copies it nor hashes it again. */
     private static final String[] KNOWN_NAMES = {"seq", "time", "event", "prev", "hash", "issuer", "template", "session",
         "jti", "sub", "aud", "scope", "job", "build", "run", "iat", "exp", "kid", "owner", "reason", "alg",
-        "discarded_bytes"};
+        "discarded_bytes", "token_sha256", "status_list", "status_idx", "refreshes", "replaces"};
     private static final byte[][] KNOWN_BYTES = new byte[KNOWN_NAMES.length][];
 
     static {
