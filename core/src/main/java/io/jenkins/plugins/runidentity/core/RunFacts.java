@@ -64,7 +64,9 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
      * by single slashes, as Jenkins writes them: no empty or blank segment, no leading or trailing slash, no {@code .}
      * or {@code ..} segment (which would let {@code payments/../prod} pass {@code allowedJobs: [payments/**]} and read
      * as another job), no control character or line break, no Unicode bidi control (which makes a name display as
-     * another), and no {@code #} (which separates the job from the build number in a run id). Jenkins' own names never
+     * another), no {@code #} (which separates the job from the build number in a run id), and no {@code :} or
+     * {@code \\} ({@code deploy:branch:main} would make {@code job:${job}:branch:${branch}} subjects ambiguous for
+     * relying parties that match them with patterns). Jenkins' own names never
      * hold any of these; the command takes the name from its caller, so it is checked here, for every adapter.
      */
     public static String jobNameProblem(String job) {
@@ -83,6 +85,10 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
                     why = "has a Unicode bidi control character";
                 } else if (c == '#') {
                     why = "has a '#', which separates the job from the build number in a run id";
+                } else if (c == ':') {
+                    why = "has a ':', which separates the parts of subjects such as job:<name>:branch:<branch>";
+                } else if (c == '\\') {
+                    why = "has a '\\'";
                 }
             }
             for (String segment : job.split("/", -1)) {
@@ -97,7 +103,7 @@ public record RunFacts(String job, long buildNumber, String runId, String buildU
             }
         }
         return why == null ? null : "the job name " + UserText.quote(job) + " " + why + "; a job's full name is"
-                + " non-empty segments separated by single '/', without '.' or '..' segments, '#', control or bidi characters";
+                + " non-empty segments separated by single '/', without '.' or '..' segments, '#', ':', '\\', control or bidi characters";
     }
 
     /** Facts of a run whose deadline is unknown. */

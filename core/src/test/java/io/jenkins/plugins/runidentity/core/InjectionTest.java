@@ -130,13 +130,14 @@ public class InjectionTest extends EngineFixture {
 
     /**
      * The hostile value itself where it is a possible job name; otherwise one that differs from it only by what job
-     * names may not hold (control and bidi characters, '#', empty, '.' and '..' segments: see {@link JobNameTest}).
+     * names may not hold (control and bidi characters, '#', ':', '\\', empty, '.' and '..' segments: see
+     * {@link JobNameTest}).
      */
     static String jobFor(String v, int n) {
         if (RunFacts.jobNameProblem(v) == null) {
             return v;
         }
-        String job = "hostile" + n + "/" + v.replaceAll("[\\p{Cc}\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069#]", "_")
+        String job = "hostile" + n + "/" + v.replaceAll("[\\p{Cc}\\u2028\\u2029\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069#:\\\\]", "_")
                 .replaceAll("(^|/)\\.\\.?(?=/|$)", "$1_").replaceAll("/+", "/").replaceAll("/$", "_");
         assertThat(RunFacts.jobNameProblem(job)).as(job).isNull();
         return job;

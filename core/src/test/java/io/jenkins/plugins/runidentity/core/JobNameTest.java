@@ -36,6 +36,8 @@ public class JobNameTest extends EngineFixture {
         {"payments/x\u2066y\u2069", "bidi control"},
         {"payments/x\u200f", "bidi control"},
         {"payments/x#2", "'#'"},
+        {"deploy:branch:main", "':'"},
+        {"payments\\prod", "'\\'"},
     };
 
     @Test
