@@ -106,8 +106,9 @@ public class ServeLoadIT {
 
     @Test
     public void hostileJobNamesStayLiteralThroughTheCommand() throws Exception {
-        // Line breaks, control and bidi characters are refused in job names (below); everything else stays literal.
-        String job = "team/\"q\" \\ ${branch} $${job} \u00fc\ud83d\ude00 end' next line";
+        // Line breaks, control and bidi characters, ':' and '\\' are refused in job names (below); everything else
+        // stays literal.
+        String job = "team/\"q\" < > & ${branch} $${job} \u00fc\ud83d\ude00 end' next line";
         java.nio.file.Path saved = tmp.newFolder().toPath().resolve("token");
         Cli.Result r = cli.run("exec", "--job", job, "--", "sh", "-c", "cp \"$RUN_IDENTITY_TOKEN_FILE\" '" + saved + "'");
         assertThat(r.exit()).as(r.err()).isZero();
@@ -128,7 +129,8 @@ public class ServeLoadIT {
 
     @Test
     public void jobNamesThatReadOrDisplayAsAnotherJobAreRefusedInOneLine() throws Exception {
-        for (String job : new String[] {"payments/../prod", "payments//x", "payments/", "team/x\u202eevil\nnext line"}) {
+        for (String job : new String[] {"payments/../prod", "payments//x", "payments/", "team/x\u202eevil\nnext line",
+            "deploy:branch:main", "team\\prod"}) {
             Cli.Result r = cli.run("exec", "--job", job, "--", "true");
             assertThat(r.exit()).as(r.err()).isEqualTo(2);
             assertThat(r.err().lines()).as(r.err()).hasSize(1);
@@ -136,7 +138,7 @@ public class ServeLoadIT {
         }
         assertThat(command("audit", "show", "--event", "minted").out()).isEmpty();
         String shown = command("audit", "show", "--event", "denied").out() + command("audit", "show", "--json", "--event", "denied").out();
-        assertThat(shown.lines()).hasSize(8);
+        assertThat(shown.lines()).hasSize(12);
         assertThat(shown).doesNotContain("\u202e");
         assertThat(command("audit", "verify").exit()).isZero();
     }
