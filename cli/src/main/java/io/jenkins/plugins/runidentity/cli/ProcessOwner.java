@@ -18,8 +18,13 @@ final class ProcessOwner implements OwnerLiveness {
     private final String host;
     private final String scope;
 
+    /** Boot and pid namespace cannot change while this process lives: read once, not on every sweep of serve. */
+    private static final class Here {
+        static final String SCOPE = scope();
+    }
+
     ProcessOwner() {
-        this(hostName(), scope());
+        this(hostName(), Here.SCOPE);
     }
 
     ProcessOwner(String host, String scope) {
